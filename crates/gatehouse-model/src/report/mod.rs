@@ -1,0 +1,3 @@
+//! Report formats: typed structures and writers that turn findings into output documents.
+
+pub mod sarif;

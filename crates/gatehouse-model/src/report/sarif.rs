@@ -13,11 +13,17 @@
 //! a missing `message.text` becomes empty (the message may be given by `id` instead), and unknown
 //! properties are ignored. Enumerated strings (`level`, `kind`, suppression `kind`/`status`) must
 //! hold one of the specification's values.
+//!
+//! [`to_sarif`] builds a log from findings; [`render`] writes it as pretty JSON.
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+
+mod from_findings;
+
+pub use from_findings::{SarifOptions, render, security_severity, to_sarif};
 
 /// The `$schema` URI written into every log we produce (the OASIS errata-01 schema id).
 pub const SCHEMA_URI: &str =

@@ -9,7 +9,7 @@
 //!    `CVE-` id among `vulnerability_ids`, else the smallest id of any kind, uppercased; so the
 //!    same CVE found by two scanners (one calling it `GHSA-…` with a CVE alias) matches.
 //!    Without vulnerability ids, the `rule_id` verbatim.
-//! 2. **path**: `location.path` through [`normalize_path`](crate::location::normalize_path), or
+//! 2. **path**: `location.path` through [`normalize_path`], or
 //!    `""`.
 //! 3. **anchor**: `location.resource` verbatim if set; else `location.purl` without qualifiers
 //!    (`?…`) and subpath (`#…`), with its type lowercased (scanners disagree on qualifiers such

@@ -138,11 +138,11 @@ fn format_names_round_trip() {
 #[test]
 fn report_order_is_severity_then_path_then_line_then_rule() {
     let findings = fixture_findings();
-    let order: Vec<(Severity, &str)> = report::sorted(&findings)
+    let order: Vec<(Severity, String)> = report::sorted(&findings)
         .iter()
         .map(|f| (f.severity, f.location.display_short()))
-        .map(|(severity, location)| (severity, Box::leak(location.into_boxed_str()) as &str))
         .collect();
+    let order: Vec<(Severity, &str)> = order.iter().map(|(s, l)| (*s, l.as_str())).collect();
     assert_eq!(
         order,
         [

@@ -235,3 +235,20 @@ fn the_schema_rejects_what_it_should() {
             .any(|e| e.contains("message"))
     );
 }
+
+#[test]
+fn the_schema_checks_uri_formats() {
+    // Why the writer percent-encodes paths: a raw space is not a valid `uri-reference`.
+    let mut value: Value = serde_json::to_value(representative_log()).unwrap();
+    value["runs"][0]["tool"]["driver"]["informationUri"] = json!("not a uri");
+    assert!(
+        common::sarif_errors(&value)
+            .iter()
+            .any(|e| e.contains("informationUri"))
+    );
+
+    let mut value: Value = serde_json::to_value(representative_log()).unwrap();
+    value["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] =
+        json!("web/app v2/index.js");
+    assert!(!common::sarif_errors(&value).is_empty());
+}

@@ -15,12 +15,36 @@ pub fn sarif_errors(instance: &Value) -> Vec<String> {
     let schema: Value = serde_json::from_str(SARIF_SCHEMA).expect("vendored schema is JSON");
     let validator = jsonschema::draft4::options()
         .should_validate_formats(true)
+        // Draft 4 has no `uri-reference` format, so the schema's one use would go unchecked.
+        .with_format("uri-reference", is_uri_reference)
         .build(&schema)
         .expect("vendored schema compiles");
     validator
         .iter_errors(instance)
         .map(|e| format!("{}: {e}", e.instance_path()))
         .collect()
+}
+
+/// RFC 3986 `URI-reference` character check: only unreserved, reserved and `%XX` escapes.
+fn is_uri_reference(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let byte = bytes[i];
+        if byte == b'%' {
+            let hex = |b: Option<&u8>| b.is_some_and(u8::is_ascii_hexdigit);
+            if !(hex(bytes.get(i + 1)) && hex(bytes.get(i + 2))) {
+                return false;
+            }
+            i += 3;
+            continue;
+        }
+        if !(byte.is_ascii_alphanumeric() || b"-._~:/?#[]@!$&'()*+,;=".contains(&byte)) {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 /// Panics with every violation listed if `instance` is not valid SARIF 2.1.0.

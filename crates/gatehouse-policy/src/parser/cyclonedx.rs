@@ -13,6 +13,7 @@ use super::{ParseError, json};
 /// Wrapper element → the name of its items, where they differ from "name minus s".
 const LISTS: &[(&str, &str)] = &[
     ("components", "component"),
+    ("tools", "tool"),
     ("services", "service"),
     ("hashes", "hash"),
     ("externalReferences", "reference"),
@@ -81,7 +82,7 @@ pub(crate) fn parse(file: &str, bytes: &[u8]) -> Result<Value, ParseError> {
     }
     if let Value::Object(body) = object(bom) {
         for (k, v) in body {
-            if !matches!(k.as_str(), "version" | "serialNumber" | "xmlns") {
+            if !bom.attrs.iter().any(|(name, _)| *name == k) {
                 out.insert(k, v);
             }
         }
@@ -159,9 +160,7 @@ fn object(el: &Element) -> Value {
     for (k, v) in &el.attrs {
         m.insert(k.clone(), Value::String(v.clone()));
     }
-    if !el.text.is_empty() && !el.children.is_empty() {
-        m.insert("content".into(), Value::String(el.text.clone()));
-    } else if !el.text.is_empty() && !el.attrs.is_empty() {
+    if !el.text.is_empty() && (!el.children.is_empty() || !el.attrs.is_empty()) {
         m.insert("content".into(), Value::String(el.text.clone()));
     }
     for child in &el.children {

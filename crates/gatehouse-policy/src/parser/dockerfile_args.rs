@@ -354,12 +354,10 @@ fn parse_words(rest: &str, escape: char) -> Vec<String> {
                     blank_ok = true;
                 }
                 if c == escape {
-                    match chars.next() {
-                        Some(n) => {
-                            word.push(c);
-                            word.push(n);
-                        }
-                        None => {}
+                    // An escape at the very end is dropped; otherwise both characters stay.
+                    if let Some(n) = chars.next() {
+                        word.push(c);
+                        word.push(n);
                     }
                     continue;
                 }

@@ -3,10 +3,10 @@
 //! numbers and Go `ParseBool` words (`true`, `t`, `F`, ...) become booleans, like Conftest's
 //! `convertKeyTypes`; `inf`/`nan` stay strings (JSON cannot carry them).
 
-use serde_json::{Map, Number, Value};
+use serde_json::{Map, Value};
 
 use super::ParseError;
-use super::text::{strip_bom, utf8};
+use super::text::{float_value, strip_bom, utf8};
 
 pub(crate) fn parse(file: &str, bytes: &[u8]) -> Result<Value, ParseError> {
     let text = utf8(file, strip_bom(bytes))?;
@@ -136,10 +136,8 @@ fn typed(value: &str) -> Value {
         "inf" | "infinity" | "nan"
     );
     if !special && !value.contains('_') {
-        if let Ok(f) = value.parse::<f64>() {
-            if let Some(n) = Number::from_f64(f) {
-                return Value::Number(n);
-            }
+        if let Some(v) = value.parse::<f64>().ok().and_then(float_value) {
+            return v;
         }
     }
     match value {

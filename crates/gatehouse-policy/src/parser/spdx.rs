@@ -136,8 +136,8 @@ pub(crate) fn parse(file: &str, bytes: &[u8]) -> Result<Value, ParseError> {
                 let parts: Vec<&str> = value.splitn(3, ' ').collect();
                 let mut r =
                     json!({"externalDocumentId": parts.first(), "spdxDocument": parts.get(1)});
-                if let Some(c) = parts.get(2) {
-                    r["checksum"] = checksum(c);
+                if let (Some(c), Value::Object(o)) = (parts.get(2), &mut r) {
+                    o.insert("checksum".into(), checksum(c));
                 }
                 push(&mut lists, "externalDocumentRefs", r);
             }
@@ -275,9 +275,11 @@ fn package_tag(lists: &mut Map<String, Value>, tag: &str, value: &str) {
                 None => (value, ""),
             };
             let mut pvc = json!({"packageVerificationCodeValue": code});
-            if !excludes.is_empty() {
-                pvc["packageVerificationCodeExcludedFiles"] =
-                    json!(excludes.split_whitespace().collect::<Vec<_>>());
+            if let (false, Value::Object(o)) = (excludes.is_empty(), &mut pvc) {
+                o.insert(
+                    "packageVerificationCodeExcludedFiles".into(),
+                    json!(excludes.split_whitespace().collect::<Vec<_>>()),
+                );
             }
             set_last(lists, "packages", "packageVerificationCode", pvc);
             return;

@@ -52,3 +52,14 @@ pub(crate) fn line_starts(text: &[u8]) -> Vec<usize> {
     );
     starts
 }
+
+/// A float as Conftest prints it: Go decodes every number to float64, so integral values come
+/// out as integers (`3000`, not `3000.0`). `None` for NaN and infinities.
+pub(crate) fn float_value(f: f64) -> Option<serde_json::Value> {
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53: beyond it f64 has no fractional part
+    if f.is_finite() && f.fract() == 0.0 && f.abs() < EXACT {
+        #[allow(clippy::cast_possible_truncation)] // integral and below 2^53: exact
+        return Some(serde_json::Value::from(f as i64));
+    }
+    serde_json::Number::from_f64(f).map(serde_json::Value::Number)
+}

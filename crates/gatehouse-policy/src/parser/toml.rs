@@ -1,9 +1,9 @@
 //! TOML loader (Conftest `toml`): tables → objects, datetimes → their TOML text (RFC 3339 for
 //! offset datetimes, as Go's `time.Time` marshals them).
 
-use serde_json::{Map, Number, Value};
+use serde_json::{Map, Value};
 
-use super::text::{strip_bom, utf8};
+use super::text::{float_value, strip_bom, utf8};
 use super::{MAX_DEPTH, ParseError};
 
 pub(crate) fn parse(file: &str, bytes: &[u8]) -> Result<Value, ParseError> {
@@ -36,8 +36,8 @@ fn convert(file: &str, value: toml::Value, depth: usize) -> Result<Value, ParseE
     Ok(match value {
         toml::Value::String(s) => Value::String(s),
         toml::Value::Integer(i) => Value::from(i),
-        toml::Value::Float(f) => match Number::from_f64(f) {
-            Some(n) => Value::Number(n),
+        toml::Value::Float(f) => match float_value(f) {
+            Some(v) => v,
             None => {
                 return Err(ParseError::new(
                     file,

@@ -5,11 +5,12 @@
 
 use std::rc::Rc;
 
-use serde_json::{Map, Number, Value};
+use serde_json::{Map, Value};
 use yaml_rust2::parser::Tag;
 use yaml_rust2::scanner::TScalarStyle;
 
 use super::source_map::{push_index, push_token};
+use super::text::float_value;
 use super::yaml::Node;
 use super::{ParseError, SourceMap};
 
@@ -171,7 +172,7 @@ fn scalar_to_json(file: &str, node: &Node) -> Result<Value, ParseError> {
         Scalar::Int(i) => Value::from(i),
         Scalar::UInt(u) => Value::from(u),
         Scalar::Str(s) => Value::String(s),
-        Scalar::Float(f) => Value::Number(Number::from_f64(f).ok_or_else(|| {
+        Scalar::Float(f) => float_value(f).ok_or_else(|| {
             ParseError::at(
                 file,
                 *line,
@@ -179,7 +180,7 @@ fn scalar_to_json(file: &str, node: &Node) -> Result<Value, ParseError> {
                 format!("`{value}` (NaN or infinity) cannot be represented in JSON"),
             )
             .with_help("quote the value to keep it as a string")
-        })?),
+        })?,
     })
 }
 

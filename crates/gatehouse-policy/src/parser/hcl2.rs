@@ -50,7 +50,8 @@ pub(crate) fn parse(
     Ok(Value::Object(conv.body(&body)?))
 }
 
-/// hcl-edit's parser recurses per nesting level; refuse absurd nesting before it does.
+/// hcl-edit's parser recurses per nesting level (it stops at 64 levels itself); this cheap
+/// pre-scan refuses absurd bracket nesting before the parser is even started.
 fn check_depth(file: &str, text: &str) -> Result<(), ParseError> {
     let mut depth = 0usize;
     for (i, b) in text.bytes().enumerate() {

@@ -8,4 +8,4 @@ mod fixture;
 mod output_snapshots;
 // Validates `sarif` output against the official schema; needs `jsonschema` in this crate's
 // dev-dependencies, then uncomment.
-// mod sarif_output_schema;
+mod sarif_output_schema;

@@ -1,0 +1,12 @@
+//! Policy-as-Code for gatehouse: input loaders, the Rego engine over `regorus`, Conftest's
+//! conventions (`deny`/`violation`/`warn`, exceptions, namespaces, `--combine`) and Rego unit tests.
+
+mod builtins;
+pub mod conftest;
+pub mod engine;
+pub mod error;
+pub mod modules;
+pub mod parser;
+
+pub use engine::{EngineOptions, Evaluator, Policies, RegoVersion};
+pub use error::PolicyError;

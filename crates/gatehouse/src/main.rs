@@ -1,0 +1,62 @@
+//! `gatehouse`: one binary for every CI/CD gate. This file is the table of contents: parse the
+//! arguments, dispatch to a command, map the outcome to an exit code.
+//!
+//! Exit codes: 0 pass, 1 gate failed, 2 usage/input/config error. `gatehouse policy` follows
+//! Conftest's codes instead (see `commands::policy`).
+
+mod commands;
+mod config;
+
+use std::process::ExitCode;
+
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "gatehouse", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Policy-as-Code gate, a drop-in for `conftest` (test, verify, parse).
+    Policy(commands::policy::PolicyArgs),
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().collect();
+    let is_policy = args.get(1).is_some_and(|a| a == "policy");
+    let matches = match Cli::command().try_get_matches_from(&args) {
+        Ok(m) => m,
+        Err(e) => {
+            let code = e.exit_code();
+            let _ = e.print();
+            // Conftest (cobra) exits 1 on usage errors; elsewhere usage errors are 2.
+            return match (code, is_policy) {
+                (0, _) => ExitCode::SUCCESS,
+                (_, true) => ExitCode::from(1),
+                _ => ExitCode::from(2),
+            };
+        }
+    };
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(2);
+        }
+    };
+    let sub = matches.subcommand().map(|(_, m)| m);
+    match cli.command {
+        Command::Policy(args) => commands::policy::run(args, sub),
+    }
+}
+
+/// Prints an error (and its help line) to stderr the way every command does.
+pub(crate) fn report_error(err: &anyhow::Error, help: Option<String>) {
+    eprintln!("Error: {err:#}");
+    if let Some(help) = help {
+        eprintln!("help: {help}");
+    }
+}

@@ -60,6 +60,7 @@ export BATS_TEST_TIMEOUT="${BATS_TEST_TIMEOUT:-120}"
 log_dir="${CONFTEST_ACCEPTANCE_LOG_DIR:-${CARGO_TARGET_DIR:-target}/conftest-acceptance}"
 [[ "$log_dir" == /* ]] || log_dir="$repo_root/$log_dir"
 mkdir -p "$log_dir" || die "cannot create $log_dir"
+rm -f "$log_dir"/*.tap # no stale logs from an earlier, larger run
 
 # --- run ---------------------------------------------------------------------------------------
 if [[ $# -gt 0 ]]; then

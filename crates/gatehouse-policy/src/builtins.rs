@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, anyhow};
+use anyhow::anyhow;
 use regorus::Value;
 
 use crate::error::PolicyError;
@@ -58,13 +58,13 @@ pub(crate) fn register(
                     .ok_or_else(|| anyhow!("parse_combined_config_files: expected an array"))?
                     .as_array()?
                     .clone();
-                let mut combined = Vec::new();
+                let mut parsed = Vec::new();
                 for item in list.iter() {
                     let path = item.as_string()?.to_string();
                     let value = parse_file(&resolve(&path, &dirs))?;
-                    combined.push(serde_json::json!({"path": path, "contents": value}));
+                    parsed.push((path, value));
                 }
-                Ok(Value::from(serde_json::Value::Array(combined)))
+                Ok(Value::from(crate::conftest::inputs::combine(parsed)))
             }),
         )
         .map_err(fail)?;
@@ -88,8 +88,13 @@ fn resolve(path: &str, dirs: &[PathBuf]) -> PathBuf {
 }
 
 fn parse_file(path: &Path) -> anyhow::Result<serde_json::Value> {
-    let parser = Parser::detect(path)
-        .ok_or_else(|| anyhow!("{}: unknown parser", path.display()))?;
-    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let parser =
+        Parser::detect(path).ok_or_else(|| anyhow!("{}: unknown parser", path.display()))?;
+    let bytes = std::fs::read(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => {
+            anyhow!("open {}: no such file or directory", path.display())
+        }
+        _ => anyhow!("open {}: {e}", path.display()),
+    })?;
     Ok(parser::parse(parser, &path.display().to_string(), &bytes)?)
 }

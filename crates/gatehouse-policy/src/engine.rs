@@ -73,8 +73,8 @@ pub struct Policies {
     pub warnings: Vec<String>,
     /// `(file, source)` of every module, for trace and report lines.
     sources: Vec<(String, String)>,
-    timeout: Option<Duration>,
     memory_limit: Option<u64>,
+    builtin_errors: bool,
 }
 
 impl Policies {
@@ -91,7 +91,10 @@ impl Policies {
         }
         if sources.is_empty() {
             return Err(PolicyError::NoPolicies {
-                paths: policy_paths.iter().map(|p| p.display().to_string()).collect(),
+                paths: policy_paths
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect(),
             });
         }
         Self::from_sources(sources, data_paths, options)
@@ -136,6 +139,9 @@ impl Policies {
         if !v0 {
             modules::check_problematic_if(&modules)?;
         }
+        if options.rego_version == RegoVersion::V0 {
+            modules::check_v0_keywords(&modules, &sources)?;
+        }
         if options.strict {
             modules::check_strict(&engine)?;
         }
@@ -162,8 +168,8 @@ impl Policies {
             modules,
             warnings,
             sources,
-            timeout: options.timeout,
             memory_limit: options.memory_limit,
+            builtin_errors: options.show_builtin_errors,
         })
     }
 
@@ -188,8 +194,7 @@ impl Policies {
         }
         Evaluator {
             engine: self.engine.clone(),
-            timeout: self.timeout,
-            memory_limit: self.memory_limit,
+            builtin_errors: self.builtin_errors,
         }
     }
 }
@@ -197,8 +202,8 @@ impl Policies {
 /// One thread's view of the policies: set the input, evaluate rules, collect `print` output.
 pub struct Evaluator {
     engine: regorus::Engine,
-    timeout: Option<Duration>,
-    memory_limit: Option<u64>,
+    /// `--show-builtin-errors`: evaluation errors are reported as OPA's `built-in error`.
+    builtin_errors: bool,
 }
 
 impl Evaluator {
@@ -224,11 +229,13 @@ impl Evaluator {
         if value == regorus::Value::Undefined {
             return Ok(None);
         }
-        to_json(&value).map(Some).map_err(|message| PolicyError::Eval {
-            file: file.to_string(),
-            query: path.to_string(),
-            message,
-        })
+        to_json(&value)
+            .map(Some)
+            .map_err(|message| PolicyError::Eval {
+                file: file.to_string(),
+                query: path.to_string(),
+                message,
+            })
     }
 
     /// Number of solutions of a query whose expressions are all true.
@@ -284,20 +291,26 @@ impl Evaluator {
                 query: query.to_string(),
                 limit_mb: limit / (1024 * 1024),
             },
-            _ => {
-                let _ = (self.timeout, self.memory_limit);
-                match rego_error(file, err) {
-                    PolicyError::Rego { message, position, .. } => PolicyError::Eval {
+            _ => match rego_error(file, err) {
+                PolicyError::Rego {
+                    message, position, ..
+                } => {
+                    let message = match position {
+                        Some(p) => format!("{p}: {message}"),
+                        None => message,
+                    };
+                    PolicyError::Eval {
                         file: file.to_string(),
                         query: query.to_string(),
-                        message: match position {
-                            Some(p) => format!("{p}: {message}"),
-                            None => message,
+                        message: if self.builtin_errors {
+                            format!("built-in error: [{message}]")
+                        } else {
+                            message
                         },
-                    },
-                    other => other,
+                    }
                 }
-            }
+                other => other,
+            },
         }
     }
 }

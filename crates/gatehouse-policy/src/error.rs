@@ -39,7 +39,9 @@ pub enum PolicyError {
     NoPolicies { paths: Vec<String> },
     #[error("no files found")]
     NoFiles,
-    #[error("unknown parser for {path}: pass --parser to choose one (json, yaml, hcl2, dockerfile, toml, ini, xml, ...)")]
+    #[error(
+        "unknown parser for {path}: pass --parser to choose one (json, yaml, hcl2, dockerfile, toml, ini, xml, ...)"
+    )]
     UnknownParser { path: String },
     #[error("{file}: evaluating {query}: {message}")]
     Eval {
@@ -63,13 +65,27 @@ pub enum PolicyError {
         query: String,
         limit_mb: u64,
     },
-    #[error("{file}: rule {rule} returned an object without a string \"msg\" field: \"msg\" field must be present and a string")]
+    #[error(
+        "{file}: rule {rule} returned an object without a string \"msg\" field: \"msg\" field must be present and a string"
+    )]
     BadResult { file: String, rule: String },
     #[error("{0}")]
     Usage(String),
+    /// Several independent problems found by one check (e.g. `--strict`), reported together.
+    #[error("{} errors occurred:\n{}", .0.len(), .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+    Many(Vec<PolicyError>),
 }
 
 impl PolicyError {
+    /// One error as itself, several as `Many`; `None` when there are none.
+    pub fn collect(mut errors: Vec<PolicyError>) -> Option<PolicyError> {
+        match errors.len() {
+            0 => None,
+            1 => errors.pop(),
+            _ => Some(PolicyError::Many(errors)),
+        }
+    }
+
     /// A one-line hint for the user, where there is an obvious next step.
     pub fn help(&self) -> Option<String> {
         match self {
@@ -106,7 +122,9 @@ pub(crate) fn rego_error(file: &str, err: &dyn std::fmt::Display) -> PolicyError
         message = text.trim().to_string();
     }
     PolicyError::Rego {
-        file: position.as_ref().map_or_else(|| file.to_string(), |p: &RegoPosition| p.file.clone()),
+        file: position
+            .as_ref()
+            .map_or_else(|| file.to_string(), |p: &RegoPosition| p.file.clone()),
         position,
         message,
     }

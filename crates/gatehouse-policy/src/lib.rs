@@ -7,6 +7,7 @@ pub mod engine;
 pub mod error;
 pub mod modules;
 pub mod parser;
+pub mod trace;
 
 pub use engine::{EngineOptions, Evaluator, Policies, RegoVersion};
 pub use error::PolicyError;

@@ -29,6 +29,8 @@ pub struct RuleInfo {
     pub kind: RuleKind,
     /// The head assigns a value (`:=`/`=`), e.g. `deny := x if {...}`.
     pub has_value: bool,
+    /// The head is `name[key]` with a variable key and no `contains` (a Rego v1 object rule).
+    pub variable_key: bool,
     pub bodies: usize,
     /// First and last line of the whole definition.
     pub end_line: usize,
@@ -42,6 +44,73 @@ pub enum RuleKind {
     Complete,
     Function,
     Default,
+}
+
+/// Explicit `--rego-version v0`: like OPA, `if` and `contains` are keywords only in modules that
+/// import `future.keywords` or `rego.v1`.
+pub(crate) fn check_v0_keywords(
+    modules: &[ModuleInfo],
+    sources: &[(String, String)],
+) -> Result<(), PolicyError> {
+    let keyword = regex::Regex::new(r"(^|[\s\]\)])(if|contains)(\s|\{|$)")
+        .map_err(|e| PolicyError::Usage(e.to_string()))?;
+    let mut errors = Vec::new();
+    for m in modules {
+        if m.imports
+            .iter()
+            .any(|i| i == "rego.v1" || i.starts_with("future.keywords"))
+        {
+            continue;
+        }
+        let Some((_, text)) = sources.iter().find(|(f, _)| f == &m.file) else {
+            continue;
+        };
+        for (i, line) in text.lines().enumerate() {
+            let code = line.split('#').next().unwrap_or_default();
+            let code = strip_strings(code);
+            if let Some(found) = keyword.captures(&code).and_then(|c| c.get(2)) {
+                errors.push(PolicyError::Rego {
+                    file: m.file.clone(),
+                    position: Some(RegoPosition {
+                        file: m.file.clone(),
+                        line: i + 1,
+                        column: found.start() + 1,
+                    }),
+                    message: format!(
+                        "rego_parse_error: `{}` is a keyword only with `import rego.v1` or `import future.keywords` in Rego v0 (this module looks like Rego v1: drop --rego-version v0)",
+                        found.as_str()
+                    ),
+                });
+                break;
+            }
+        }
+    }
+    PolicyError::collect(errors).map_or(Ok(()), Err)
+}
+
+/// Blanks the contents of string literals so keywords inside them are not matched.
+fn strip_strings(code: &str) -> String {
+    let mut out = String::with_capacity(code.len());
+    let mut in_string = false;
+    let mut escaped = false;
+    for c in code.chars() {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_string = false;
+            }
+            out.push(' ');
+        } else {
+            if c == '"' {
+                in_string = true;
+            }
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Files that parse only as Rego v0 (and do parse as v0).
@@ -77,7 +146,10 @@ fn ast(engine: &regorus::Engine) -> Result<Vec<Json>, PolicyError> {
 pub(crate) fn describe(engine: &regorus::Engine) -> Result<Vec<ModuleInfo>, PolicyError> {
     let mut out = Vec::new();
     for item in ast(engine)? {
-        let file = item["source"]["file"].as_str().unwrap_or_default().to_string();
+        let file = item["source"]["file"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
         let contents = item["source"]["contents"].as_str().unwrap_or_default();
         let module = &item["ast"];
         let package = ref_name(&module["package"]["refr"]).unwrap_or_default();
@@ -87,7 +159,12 @@ pub(crate) fn describe(engine: &regorus::Engine) -> Result<Vec<ModuleInfo>, Poli
             .unwrap_or_default();
         let rules = module["rules"]
             .as_array()
-            .map(|rules| rules.iter().filter_map(|r| rule_info(contents, r)).collect())
+            .map(|rules| {
+                rules
+                    .iter()
+                    .filter_map(|r| rule_info(contents, r))
+                    .collect()
+            })
             .unwrap_or_default();
         out.push(ModuleInfo {
             file,
@@ -127,11 +204,16 @@ fn rule_info(contents: &str, rule: &Json) -> Option<RuleInfo> {
             return None;
         };
         let (line, column) = span_of(spec);
+        let (name, variable_key) = match ref_name(&head["refr"]) {
+            Some(name) => (name, false),
+            None => (ref_name(&head["refr"].get("RefBrack")?["refr"])?, true),
+        };
         return Some(RuleInfo {
-            name: ref_name(&head["refr"])?,
+            name,
             line,
             column,
             kind,
+            variable_key,
             has_value: head.get("assign").is_some_and(|a| !a.is_null()),
             bodies: spec["bodies"].as_array().map_or(0, Vec::len),
             end_line: end_line(contents, spec),
@@ -144,6 +226,7 @@ fn rule_info(contents: &str, rule: &Json) -> Option<RuleInfo> {
         line,
         column,
         kind: RuleKind::Default,
+        variable_key: false,
         has_value: true,
         bodies: 0,
         end_line: line,
@@ -168,13 +251,14 @@ pub(crate) fn ref_name(expr: &Json) -> Option<String> {
     None
 }
 
-/// Conftest rejects `deny if {...}` (a boolean rule where a set of messages is expected).
+/// Conftest rejects `deny[msg] if {...}` in Rego v1: without `contains` it defines an object,
+/// not the set of messages Conftest reads.
 pub(crate) fn check_problematic_if(modules: &[ModuleInfo]) -> Result<(), PolicyError> {
     for m in modules {
         for r in &m.rules {
             if r.kind == RuleKind::Complete
+                && r.variable_key
                 && !r.has_value
-                && r.bodies > 0
                 && crate::conftest::rules::is_result_rule(&r.name)
             {
                 return Err(PolicyError::Rego {
@@ -185,8 +269,8 @@ pub(crate) fn check_problematic_if(modules: &[ModuleInfo]) -> Result<(), PolicyE
                         column: r.column,
                     }),
                     message: format!(
-                        "rule is using 'if' keyword without 'contains' keyword: write `{} contains msg if {{ ... }}`",
-                        r.name
+                        "rule {} is using 'if' keyword without 'contains' keyword: write `{} contains msg if {{ ... }}`",
+                        r.name, r.name
                     ),
                 });
             }
@@ -215,8 +299,12 @@ fn walk<'a>(node: &'a Json, f: &mut impl FnMut(&'a Json)) {
 
 /// OPA strict mode: unused `:=` variables and unused function arguments are compile errors.
 pub(crate) fn check_strict(engine: &regorus::Engine) -> Result<(), PolicyError> {
+    let mut errors = Vec::new();
     for item in ast(engine)? {
-        let file = item["source"]["file"].as_str().unwrap_or_default().to_string();
+        let file = item["source"]["file"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
         let Some(rules) = item["ast"]["rules"].as_array() else {
             continue;
         };
@@ -254,11 +342,12 @@ pub(crate) fn check_strict(engine: &regorus::Engine) -> Result<(), PolicyError> 
                     }
                 }
             }
-            if let Some((line, column, what)) = problems.into_iter().min() {
-                return Err(PolicyError::Rego {
+            problems.sort();
+            for (line, column, what) in problems {
+                errors.push(PolicyError::Rego {
                     file: file.clone(),
                     position: Some(RegoPosition {
-                        file,
+                        file: file.clone(),
                         line,
                         column,
                     }),
@@ -267,7 +356,7 @@ pub(crate) fn check_strict(engine: &regorus::Engine) -> Result<(), PolicyError> 
             }
         }
     }
-    Ok(())
+    PolicyError::collect(errors).map_or(Ok(()), Err)
 }
 
 /// Builtins gatehouse itself provides; always allowed.
@@ -303,8 +392,12 @@ pub(crate) fn check_capabilities(
         .iter()
         .flat_map(|m| m.rules.iter().map(|r| r.name.clone()))
         .collect();
+    let mut errors = Vec::new();
     for item in ast(engine)? {
-        let file = item["source"]["file"].as_str().unwrap_or_default().to_string();
+        let file = item["source"]["file"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
         let aliases: BTreeSet<String> = item["ast"]["imports"]
             .as_array()
             .map(|imports| {
@@ -315,11 +408,8 @@ pub(crate) fn check_capabilities(
                     .collect()
             })
             .unwrap_or_default();
-        let mut bad: Option<(usize, usize, String)> = None;
+        let mut bad: Vec<(usize, usize, String)> = Vec::new();
         walk(&item["ast"], &mut |n| {
-            if bad.is_some() {
-                return;
-            }
             let Some(call) = n.get("Call") else { return };
             let Some(name) = ref_name(&call["fcn"]) else {
                 return;
@@ -331,14 +421,15 @@ pub(crate) fn check_capabilities(
                 || CONFTEST_BUILTINS.contains(&name.as_str());
             if !user_defined && !allowed.contains(name.as_str()) {
                 let (l, c) = span_of(call);
-                bad = Some((l, c, name));
+                bad.push((l, c, name));
             }
         });
-        if let Some((line, column, name)) = bad {
-            return Err(PolicyError::Rego {
+        bad.sort();
+        for (line, column, name) in bad {
+            errors.push(PolicyError::Rego {
                 file: file.clone(),
                 position: Some(RegoPosition {
-                    file,
+                    file: file.clone(),
                     line,
                     column,
                 }),
@@ -346,5 +437,5 @@ pub(crate) fn check_capabilities(
             });
         }
     }
-    Ok(())
+    PolicyError::collect(errors).map_or(Ok(()), Err)
 }

@@ -30,10 +30,7 @@ impl ConfigFile {
         let table: toml::Table = match text.parse() {
             Ok(t) => t,
             Err(e) => {
-                let (line, column) = e
-                    .span()
-                    .map(|s| line_col(&text, s.start))
-                    .unwrap_or((0, 0));
+                let (line, column) = e.span().map(|s| line_col(&text, s.start)).unwrap_or((0, 0));
                 bail!(
                     "{}:{line}:{column}: invalid configuration: {}",
                     path.display(),

@@ -24,7 +24,11 @@ pub struct InputFile {
 impl InputFile {
     /// Parses the file with its parser.
     pub fn parse(&self) -> Result<Json, PolicyError> {
-        let display = if self.name.is_empty() { "-" } else { &self.name };
+        let display = if self.name.is_empty() {
+            "-"
+        } else {
+            &self.name
+        };
         Ok(parser::parse(self.parser, display, &self.bytes)?)
     }
 
@@ -108,7 +112,11 @@ pub fn collect(args: &[String], options: &InputOptions) -> Result<Vec<InputFile>
                 }
                 let p = entry.path();
                 let shown = p.display().to_string();
-                if options.ignore.as_ref().is_some_and(|re| re.is_match(&shown)) {
+                if options
+                    .ignore
+                    .as_ref()
+                    .is_some_and(|re| re.is_match(&shown))
+                {
                     continue;
                 }
                 let Some(parser) = options.parser.or_else(|| Parser::detect(p)) else {

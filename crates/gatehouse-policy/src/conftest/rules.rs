@@ -58,7 +58,9 @@ pub fn is_glob(pattern: &str) -> bool {
 fn glob_at(p: &[char], n: &[char]) -> bool {
     match p.split_first() {
         None => n.is_empty(),
-        Some(('*', rest)) => (0..=n.len()).any(|i| n.get(i..).is_some_and(|tail| glob_at(rest, tail))),
+        Some(('*', rest)) => {
+            (0..=n.len()).any(|i| n.get(i..).is_some_and(|tail| glob_at(rest, tail)))
+        }
         Some(('?', rest)) => n.split_first().is_some_and(|(_, tail)| glob_at(rest, tail)),
         Some(('[', rest)) => {
             let Some((c, tail)) = n.split_first() else {
@@ -106,7 +108,15 @@ mod tests {
         for name in ["deny", "deny_foo", "violation_a_b1", "warn", "warn_x"] {
             assert!(is_result_rule(name), "{name}");
         }
-        for name in ["denyfoo", "deny_", "deny__x", "warning", "exception", "deny_foo-bar", "Deny"] {
+        for name in [
+            "denyfoo",
+            "deny_",
+            "deny__x",
+            "warning",
+            "exception",
+            "deny_foo-bar",
+            "Deny",
+        ] {
             assert!(!is_result_rule(name), "{name}");
         }
         assert!(is_failure("violation") && !is_failure("warn_x"));

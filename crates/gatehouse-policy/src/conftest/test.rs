@@ -2,8 +2,6 @@
 //! with exceptions, Conftest's success counting and element-wise evaluation of top-level arrays.
 //! Inputs are evaluated in parallel; results come back sorted by file, then namespace.
 
-use std::collections::BTreeMap;
-
 use rayon::prelude::*;
 use serde_json::{Map, Value as Json};
 
@@ -141,7 +139,8 @@ pub fn run(
         per_file.into_iter().flatten().collect()
     };
     results.sort_by(|a, b| {
-        (a.filename.as_str(), a.namespace.as_str()).cmp(&(b.filename.as_str(), b.namespace.as_str()))
+        (a.filename.as_str(), a.namespace.as_str())
+            .cmp(&(b.filename.as_str(), b.namespace.as_str()))
     });
     Ok(results)
 }
@@ -156,7 +155,11 @@ fn check_file(
     let value = file.parse()?;
     let (name, dir) = file.conftest_file();
     ev.set_file(&name, &dir)?;
-    let shown = if file.name.is_empty() { "-" } else { file.name.as_str() };
+    let shown = if file.name.is_empty() {
+        "-"
+    } else {
+        file.name.as_str()
+    };
     let documents = match value {
         Json::Array(items) => items,
         other => vec![other],
@@ -228,10 +231,8 @@ fn check(
             }
         }
     }
-    let counted = result.failures.len()
-        + result.warnings.len()
-        + result.exceptions.len()
-        + result.successes;
+    let counted =
+        result.failures.len() + result.warnings.len() + result.exceptions.len() + result.successes;
     if counted < ns.definitions {
         result.successes += ns.definitions - counted;
     }
@@ -311,26 +312,10 @@ fn collect_side_output(
         return;
     }
     result.traces.push(format!("file: {file} | query: {query}"));
-    let mut entered: BTreeMap<(String, usize), String> = BTreeMap::new();
-    for (policy_file, lines) in ev.take_coverage() {
-        for m in policies.modules.iter().filter(|m| m.file == policy_file) {
-            for r in &m.rules {
-                if lines.iter().any(|&l| (r.line..=r.end_line).contains(&(l as usize))) {
-                    entered.insert(
-                        (m.file.clone(), r.line),
-                        format!("data.{}.{}", m.package, r.name),
-                    );
-                }
-            }
-        }
-        for line in lines {
-            let text = policies.source_line(&policy_file, line as usize).unwrap_or_default();
-            result
-                .traces
-                .push(format!("TRAC | Eval {policy_file}:{line}: {}", text.trim()));
-        }
-    }
-    for ((f, line), rule) in entered {
-        result.traces.push(format!("TRAC Enter {rule} ({f}:{line})"));
-    }
+    let coverage = ev.take_coverage();
+    result.traces.extend(
+        crate::trace::synthesize(policies, &coverage)
+            .iter()
+            .map(ToString::to_string),
+    );
 }

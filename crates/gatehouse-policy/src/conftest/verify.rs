@@ -8,6 +8,7 @@ use super::result::{CheckResult, Outcome};
 use super::rules;
 use crate::engine::Policies;
 use crate::error::PolicyError;
+use crate::trace::{self, TraceEvent};
 
 /// One executed (or skipped) test.
 #[derive(Clone, Debug)]
@@ -17,8 +18,10 @@ pub struct TestCase {
     pub name: String,
     pub status: Status,
     pub duration: Duration,
-    /// `print` output and `trace` notes.
+    /// `print` output.
     pub notes: Vec<String>,
+    /// Synthesized trace (only when tracing was asked for).
+    pub trace: Vec<TraceEvent>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -31,9 +34,16 @@ pub enum Status {
 }
 
 /// Runs every test whose package matches one of `namespaces` (globs; empty = all).
-pub fn run(policies: &Policies, namespaces: &[String]) -> Result<Vec<TestCase>, PolicyError> {
+pub fn run(
+    policies: &Policies,
+    namespaces: &[String],
+    tracing: bool,
+) -> Result<Vec<TestCase>, PolicyError> {
     let mut ev = policies.evaluator();
     ev.set_input(serde_json::Value::Null);
+    if tracing {
+        ev.enable_coverage();
+    }
     let mut seen = std::collections::BTreeSet::new();
     let mut cases = Vec::new();
     for module in &policies.modules {
@@ -71,6 +81,11 @@ pub fn run(policies: &Policies, namespaces: &[String]) -> Result<Vec<TestCase>, 
                 status,
                 duration: started.elapsed(),
                 notes: ev.take_prints(),
+                trace: if tracing {
+                    trace::synthesize(policies, &ev.take_coverage())
+                } else {
+                    Vec::new()
+                },
             });
         }
     }
@@ -92,6 +107,7 @@ pub fn to_results(cases: &[TestCase]) -> Vec<CheckResult> {
                 filename: c.file.clone(),
                 namespace: c.package.clone(),
                 outputs: c.notes.clone(),
+                traces: c.trace.iter().map(ToString::to_string).collect(),
                 ..CheckResult::default()
             };
             match &c.status {
@@ -129,41 +145,41 @@ impl Report {
     }
 }
 
-/// OPA's `opa test -v` style report.
+/// OPA's `opa test -v` style report: failures with their (filtered) trace, then every test.
 pub fn render_report(cases: &[TestCase], report: Report) -> String {
+    let rule = "-".repeat(80);
     let mut out = String::new();
     let failed: Vec<&TestCase> = cases
         .iter()
         .filter(|c| matches!(c.status, Status::Fail | Status::Error(_)))
         .collect();
     if !failed.is_empty() {
-        out.push_str("FAILURES\n");
-        out.push_str(&"-".repeat(80));
-        out.push('\n');
+        out.push_str(&format!("FAILURES\n{rule}\n"));
         for c in &failed {
-            out.push_str(&format!("data.{}.{}: FAIL ({:?})\n", c.package, c.name, c.duration));
+            out.push_str(&format!(
+                "data.{}.{}: FAIL ({:?})\n\n",
+                c.package, c.name, c.duration
+            ));
             if let Status::Error(e) = &c.status {
                 out.push_str(&format!("  {e}\n"));
             }
-            for n in &c.notes {
-                out.push_str(&format!("  {n}\n"));
+            for event in &c.trace {
+                let shown = match (report, event) {
+                    (Report::Full, _) => true,
+                    (Report::Fails, TraceEvent::Fail(_)) => true,
+                    (Report::Notes, TraceEvent::Note(_)) => true,
+                    _ => false,
+                };
+                if shown {
+                    out.push_str(&format!("  {event}\n"));
+                }
             }
             out.push('\n');
         }
-        out.push_str("SUMMARY\n");
-        out.push_str(&"-".repeat(80));
-        out.push('\n');
+        out.push_str(&format!("SUMMARY\n{rule}\n"));
     }
     let mut current_file = "";
     for c in cases {
-        let listed = match report {
-            Report::Full => true,
-            Report::Fails => c.status != Status::Pass,
-            Report::Notes => c.status != Status::Pass || !c.notes.is_empty(),
-        };
-        if !listed {
-            continue;
-        }
         if c.file != current_file {
             if !current_file.is_empty() {
                 out.push('\n');
@@ -177,22 +193,27 @@ pub fn render_report(cases: &[TestCase], report: Report) -> String {
             Status::Skip => "SKIPPED",
             Status::Error(_) => "ERROR",
         };
-        out.push_str(&format!("data.{}.{}: {word} ({:?})\n", c.package, c.name, c.duration));
-        if report == Report::Notes {
-            for n in &c.notes {
-                out.push_str(&format!("  {n}\n"));
-            }
+        out.push_str(&format!(
+            "data.{}.{}: {word} ({:?})\n",
+            c.package, c.name, c.duration
+        ));
+        for n in &c.notes {
+            out.push_str(&format!("  {n}\n"));
         }
     }
-    out.push_str(&"-".repeat(80));
-    out.push('\n');
+    out.push_str(&format!("{rule}\n"));
     let total = cases.len();
     let count = |f: fn(&Status) -> bool| cases.iter().filter(|c| f(&c.status)).count();
     let pass = count(|s| *s == Status::Pass);
     let fail = count(|s| *s == Status::Fail);
     let skip = count(|s| *s == Status::Skip);
     let error = count(|s| matches!(s, Status::Error(_)));
-    for (word, n) in [("PASS", pass), ("FAIL", fail), ("SKIPPED", skip), ("ERROR", error)] {
+    for (word, n) in [
+        ("PASS", pass),
+        ("FAIL", fail),
+        ("SKIPPED", skip),
+        ("ERROR", error),
+    ] {
         if n > 0 {
             out.push_str(&format!("{word}: {n}/{total}\n"));
         }

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::Context;
-use clap::{ArgMatches, Args, Subcommand};
+use clap::{ArgAction, ArgMatches, Args, Subcommand};
 use gatehouse_policy::conftest::output::{self, OutputFormat, RenderOptions};
 use gatehouse_policy::conftest::result::Totals;
 use gatehouse_policy::conftest::{inputs, test, verify};
@@ -42,7 +42,13 @@ enum PolicyCommand {
 #[derive(Args)]
 struct EngineArgs {
     /// Where to find policies: directories (searched recursively for .rego files) or files.
-    #[arg(short, long = "policy", env = "CONFTEST_POLICY", value_delimiter = ',', default_value = "policy")]
+    #[arg(
+        short,
+        long = "policy",
+        env = "CONFTEST_POLICY",
+        value_delimiter = ',',
+        default_value = "policy"
+    )]
     policy: Vec<String>,
     /// Data files or directories (JSON/YAML) loaded under `data`.
     #[arg(short, long = "data", env = "CONFTEST_DATA", value_delimiter = ',')]
@@ -51,37 +57,41 @@ struct EngineArgs {
     #[arg(long = "rego-version", env = "CONFTEST_REGO_VERSION")]
     rego_version: Option<String>,
     /// Strict compiler checks: unused variables and function arguments are errors.
-    #[arg(long, env = "CONFTEST_STRICT")]
+    #[arg(long, env = "CONFTEST_STRICT", num_args = 0..=1, require_equals = true, default_missing_value = "true", action = ArgAction::Set, default_value_t = false)]
     strict: bool,
     /// OPA capabilities file restricting the builtins policies may call.
     #[arg(long, env = "CONFTEST_CAPABILITIES")]
     capabilities: Option<String>,
     /// Builtin errors abort evaluation instead of being undefined.
-    #[arg(long = "show-builtin-errors", env = "CONFTEST_SHOW_BUILTIN_ERRORS")]
+    #[arg(long = "show-builtin-errors", env = "CONFTEST_SHOW_BUILTIN_ERRORS", num_args = 0..=1, require_equals = true, default_missing_value = "true", action = ArgAction::Set, default_value_t = false)]
     show_builtin_errors: bool,
     /// Print a trace of the rules each query evaluated (best effort).
-    #[arg(long, env = "CONFTEST_TRACE")]
+    #[arg(long, env = "CONFTEST_TRACE", num_args = 0..=1, require_equals = true, default_missing_value = "true", action = ArgAction::Set, default_value_t = false)]
     trace: bool,
     /// Output format: stdout, json, tap, table, junit, github, azuredevops, sarif.
     #[arg(short, long, env = "CONFTEST_OUTPUT", default_value = "stdout")]
     output: String,
     /// Disable colours in the output.
-    #[arg(long = "no-color", env = "CONFTEST_NO_COLOR")]
+    #[arg(long = "no-color", env = "CONFTEST_NO_COLOR", num_args = 0..=1, require_equals = true, default_missing_value = "true", action = ArgAction::Set, default_value_t = false)]
     no_color: bool,
     /// Print nothing when the run passes.
-    #[arg(long, env = "CONFTEST_QUIET")]
+    #[arg(long, env = "CONFTEST_QUIET", num_args = 0..=1, require_equals = true, default_missing_value = "true", action = ArgAction::Set, default_value_t = false)]
     quiet: bool,
     /// JUnit test names are the file name only.
-    #[arg(long = "junit-hide-message", env = "CONFTEST_JUNIT_HIDE_MESSAGE")]
+    #[arg(long = "junit-hide-message", env = "CONFTEST_JUNIT_HIDE_MESSAGE", num_args = 0..=1, require_equals = true, default_missing_value = "true", action = ArgAction::Set, default_value_t = false)]
     junit_hide_message: bool,
     /// GitHub output omits files that only passed.
-    #[arg(long = "github-hide-passed", env = "CONFTEST_GITHUB_HIDE_PASSED")]
+    #[arg(long = "github-hide-passed", env = "CONFTEST_GITHUB_HIDE_PASSED", num_args = 0..=1, require_equals = true, default_missing_value = "true", action = ArgAction::Set, default_value_t = false)]
     github_hide_passed: bool,
     /// Time limit per query, in seconds (0 = none).
     #[arg(long, env = "GATEHOUSE_TIMEOUT", default_value_t = 60)]
     timeout: u64,
     /// Evaluation memory limit in MiB (0 = none).
-    #[arg(long = "memory-limit", env = "GATEHOUSE_MEMORY_LIMIT", default_value_t = 0)]
+    #[arg(
+        long = "memory-limit",
+        env = "GATEHOUSE_MEMORY_LIMIT",
+        default_value_t = 0
+    )]
     memory_limit: u64,
 }
 
@@ -93,25 +103,31 @@ struct TestArgs {
     #[command(flatten)]
     engine: EngineArgs,
     /// Namespaces (Rego packages) to test; globs allowed.
-    #[arg(short, long = "namespace", env = "CONFTEST_NAMESPACE", value_delimiter = ',', default_value = "main")]
+    #[arg(
+        short,
+        long = "namespace",
+        env = "CONFTEST_NAMESPACE",
+        value_delimiter = ',',
+        default_value = "main"
+    )]
     namespace: Vec<String>,
     /// Test every namespace of the loaded policies.
-    #[arg(long = "all-namespaces", env = "CONFTEST_ALL_NAMESPACES")]
+    #[arg(long = "all-namespaces", env = "CONFTEST_ALL_NAMESPACES", num_args = 0..=1, require_equals = true, default_missing_value = "true", action = ArgAction::Set, default_value_t = false)]
     all_namespaces: bool,
     /// Combine all inputs into one input evaluated once.
-    #[arg(long, env = "CONFTEST_COMBINE")]
+    #[arg(long, env = "CONFTEST_COMBINE", num_args = 0..=1, require_equals = true, default_missing_value = "true", action = ArgAction::Set, default_value_t = false)]
     combine: bool,
     /// Parser for every input (json, yaml, hcl2, dockerfile, toml, ini, xml, ...).
     #[arg(long, short = 'i', visible_alias = "input", env = "CONFTEST_PARSER")]
     parser: Option<String>,
     /// Exit 1 on warnings and 2 on failures.
-    #[arg(long = "fail-on-warn", env = "CONFTEST_FAIL_ON_WARN")]
+    #[arg(long = "fail-on-warn", env = "CONFTEST_FAIL_ON_WARN", num_args = 0..=1, require_equals = true, default_missing_value = "true", action = ArgAction::Set, default_value_t = false)]
     fail_on_warn: bool,
     /// Exit 0 even when policies fail.
-    #[arg(long = "no-fail", env = "CONFTEST_NO_FAIL")]
+    #[arg(long = "no-fail", env = "CONFTEST_NO_FAIL", num_args = 0..=1, require_equals = true, default_missing_value = "true", action = ArgAction::Set, default_value_t = false)]
     no_fail: bool,
     /// Hide exceptions in the stdout output (they are still counted).
-    #[arg(long = "suppress-exceptions", env = "CONFTEST_SUPPRESS_EXCEPTIONS")]
+    #[arg(long = "suppress-exceptions", env = "CONFTEST_SUPPRESS_EXCEPTIONS", num_args = 0..=1, require_equals = true, default_missing_value = "true", action = ArgAction::Set, default_value_t = false)]
     suppress_exceptions: bool,
     /// Skip paths matching this regular expression while walking directories.
     #[arg(long, env = "CONFTEST_IGNORE")]
@@ -144,7 +160,7 @@ struct ParseArgs {
     #[arg(long, short = 'i', visible_alias = "input", env = "CONFTEST_PARSER")]
     parser: Option<String>,
     /// Print the combined input (`[{path, contents}]`).
-    #[arg(long, env = "CONFTEST_COMBINE")]
+    #[arg(long, env = "CONFTEST_COMBINE", num_args = 0..=1, require_equals = true, default_missing_value = "true", action = ArgAction::Set, default_value_t = false)]
     combine: bool,
 }
 
@@ -164,7 +180,9 @@ pub fn run(args: PolicyArgs, matches: Option<&ArgMatches>) -> ExitCode {
     match outcome {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
-            let help = err.downcast_ref::<PolicyError>().and_then(PolicyError::help);
+            let help = err
+                .downcast_ref::<PolicyError>()
+                .and_then(PolicyError::help);
             report_error(&err, help);
             ExitCode::from(1)
         }
@@ -276,19 +294,16 @@ fn run_test(mut a: TestArgs, layer: &Layer) -> anyhow::Result<u8> {
     if a.engine.quiet && code == 0 {
         return Ok(0);
     }
-    if a.engine.trace {
-        for r in &results {
-            for t in &r.traces {
-                eprintln!("{t}");
-            }
-        }
+    let format = OutputFormat::from_name(&a.engine.output);
+    if a.engine.trace && format != OutputFormat::Stdout {
+        eprint!(
+            "{}",
+            output::render_trace(&results, &a.engine.render_options(0))
+        );
     }
     let mut render = a.engine.render_options(i32::from(code));
     render.suppress_exceptions = a.suppress_exceptions;
-    print!(
-        "{}",
-        output::render(OutputFormat::from_name(&a.engine.output), &results, &render)
-    );
+    emit(&output::render(format, &results, &render));
     Ok(code)
 }
 
@@ -304,7 +319,7 @@ fn run_verify(mut a: VerifyArgs, layer: &Layer) -> anyhow::Result<u8> {
         anyhow::bail!("report flag is supported with stdout only");
     }
     let policies = a.engine.load()?;
-    let cases = verify::run(&policies, &a.namespace)?;
+    let cases = verify::run(&policies, &a.namespace, a.engine.trace || report.is_some())?;
     let failed = cases
         .iter()
         .any(|c| matches!(c.status, verify::Status::Fail | verify::Status::Error(_)));
@@ -313,13 +328,13 @@ fn run_verify(mut a: VerifyArgs, layer: &Layer) -> anyhow::Result<u8> {
         return Ok(0);
     }
     if let Some(report) = report {
-        print!("{}", verify::render_report(&cases, report));
+        emit(&verify::render_report(&cases, report));
         return Ok(code);
     }
     let results = verify::to_results(&cases);
     let mut render = a.engine.render_options(i32::from(code));
     render.verify = true;
-    print!("{}", output::render(format, &results, &render));
+    emit(&output::render(format, &results, &render));
     Ok(code)
 }
 
@@ -343,8 +358,15 @@ fn run_parse(mut a: ParseArgs, layer: &Layer) -> anyhow::Result<u8> {
         let map: serde_json::Map<String, serde_json::Value> = parsed.into_iter().collect();
         to_json(&serde_json::Value::Object(map), b"  ")
     };
-    println!("{text}");
+    emit(&format!("{text}\n"));
     Ok(0)
+}
+
+/// Writes to stdout; a closed pipe (`| head`) is not an error.
+fn emit(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
 }
 
 fn to_json(value: &serde_json::Value, indent: &[u8]) -> String {

@@ -76,24 +76,13 @@ pub(super) fn render_trace(results: &[CheckResult], options: &RenderOptions) -> 
     out
 }
 
-/// The `print()` output of each query behind `result`, once per query.
-///
-/// Our outcomes each carry the output of the query that produced them, so the outcomes of one
-/// query repeat it; consecutive identical blocks are printed once.
+/// The `print()` output gathered while evaluating `result`'s file and namespace.
 fn printed_blocks(result: &CheckResult) -> Vec<&[String]> {
-    let mut blocks: Vec<&[String]> = Vec::new();
-    let outcomes = result
-        .warnings
-        .iter()
-        .chain(&result.failures)
-        .chain(&result.exceptions)
-        .chain(&result.skipped);
-    for outcome in outcomes.filter(|o| !o.outputs.is_empty()) {
-        if blocks.last() != Some(&outcome.outputs.as_slice()) {
-            blocks.push(&outcome.outputs);
-        }
+    if result.outputs.is_empty() {
+        Vec::new()
+    } else {
+        vec![result.outputs.as_slice()]
     }
-    blocks
 }
 
 /// Wraps text in an ANSI colour when colours are on.

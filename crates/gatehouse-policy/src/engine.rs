@@ -194,6 +194,11 @@ impl Policies {
         }
         Evaluator {
             engine: self.engine.clone(),
+            base: self
+                .sources
+                .iter()
+                .any(|(_, text)| text.contains("conftest"))
+                .then(|| self.engine.clone()),
             builtin_errors: self.builtin_errors,
         }
     }
@@ -202,6 +207,8 @@ impl Policies {
 /// One thread's view of the policies: set the input, evaluate rules, collect `print` output.
 pub struct Evaluator {
     engine: regorus::Engine,
+    /// The engine before any per-file data, when policies read `data.conftest.file`.
+    base: Option<regorus::Engine>,
     /// `--show-builtin-errors`: evaluation errors are reported as OPA's `built-in error`.
     builtin_errors: bool,
 }
@@ -211,8 +218,13 @@ impl Evaluator {
         self.engine.set_input(regorus::Value::from(input));
     }
 
-    /// Sets `data.conftest.file.name` and `.dir` for the file being evaluated.
+    /// Sets `data.conftest.file.name` and `.dir` for the file being evaluated (only when some
+    /// policy mentions `conftest`; the engine is reset from a pristine copy for each file).
     pub fn set_file(&mut self, name: &str, dir: &str) -> Result<(), PolicyError> {
+        let Some(base) = &self.base else {
+            return Ok(());
+        };
+        self.engine = base.clone();
         let data = serde_json::json!({"conftest": {"file": {"name": name, "dir": dir}}});
         self.engine
             .add_data(regorus::Value::from(data))
@@ -323,7 +335,7 @@ pub(crate) fn to_json(value: &regorus::Value) -> Result<Json, String> {
 fn collect_rego(root: &Path, out: &mut Vec<(String, String)>) -> Result<(), PolicyError> {
     let meta = std::fs::metadata(root).map_err(|source| PolicyError::Io {
         path: root.to_path_buf(),
-        source,
+        error: source,
     })?;
     let files: Vec<PathBuf> = if meta.is_file() {
         vec![root.to_path_buf()]
@@ -341,7 +353,7 @@ fn collect_rego(root: &Path, out: &mut Vec<(String, String)>) -> Result<(), Poli
     for path in files {
         let text = std::fs::read_to_string(&path).map_err(|source| PolicyError::Io {
             path: path.clone(),
-            source,
+            error: source,
         })?;
         out.push((path.display().to_string(), text));
     }
@@ -352,7 +364,7 @@ fn collect_rego(root: &Path, out: &mut Vec<(String, String)>) -> Result<(), Poli
 fn load_data(engine: &mut regorus::Engine, root: &Path) -> Result<(), PolicyError> {
     let meta = std::fs::metadata(root).map_err(|source| PolicyError::Io {
         path: root.to_path_buf(),
-        source,
+        error: source,
     })?;
     let files: Vec<PathBuf> = if meta.is_file() {
         vec![root.to_path_buf()]
@@ -374,7 +386,7 @@ fn load_data(engine: &mut regorus::Engine, root: &Path) -> Result<(), PolicyErro
         };
         let bytes = std::fs::read(&path).map_err(|source| PolicyError::Io {
             path: path.clone(),
-            source,
+            error: source,
         })?;
         let mut value = parser::parse(parser, &path.display().to_string(), &bytes)?;
         if meta.is_dir() {

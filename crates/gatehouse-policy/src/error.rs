@@ -21,11 +21,10 @@ impl std::fmt::Display for RegoPosition {
 
 #[derive(Debug, thiserror::Error)]
 pub enum PolicyError {
-    #[error("{}: {source}", path.display())]
+    #[error("{}: {}", path.display(), io_message(error))]
     Io {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        error: std::io::Error,
     },
     #[error(transparent)]
     Parse(#[from] ParseError),
@@ -74,6 +73,16 @@ pub enum PolicyError {
     /// Several independent problems found by one check (e.g. `--strict`), reported together.
     #[error("{} errors occurred:\n{}", .0.len(), .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
     Many(Vec<PolicyError>),
+}
+
+/// Go-style wording for the common cases ("no such file or directory"), without the OS code.
+fn io_message(error: &std::io::Error) -> String {
+    match error.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        std::io::ErrorKind::IsADirectory => "is a directory".to_string(),
+        _ => error.to_string(),
+    }
 }
 
 impl PolicyError {

@@ -374,7 +374,7 @@ pub(crate) fn check_capabilities(
 ) -> Result<(), PolicyError> {
     let text = std::fs::read_to_string(caps_path).map_err(|source| PolicyError::Io {
         path: caps_path.to_path_buf(),
-        source,
+        error: source,
     })?;
     let caps: Json = serde_json::from_str(&text).map_err(|e| {
         PolicyError::Usage(format!(

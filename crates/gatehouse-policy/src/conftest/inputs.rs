@@ -76,7 +76,7 @@ pub fn collect(args: &[String], options: &InputOptions) -> Result<Vec<InputFile>
                 .read_to_end(&mut bytes)
                 .map_err(|source| PolicyError::Io {
                     path: PathBuf::from("-"),
-                    source,
+                    error: source,
                 })?;
             let name = options.stdin_filename.clone().unwrap_or_default();
             let parser = options
@@ -99,7 +99,7 @@ pub fn collect(args: &[String], options: &InputOptions) -> Result<Vec<InputFile>
         let path = PathBuf::from(arg);
         let meta = std::fs::metadata(&path).map_err(|source| PolicyError::Io {
             path: path.clone(),
-            source,
+            error: source,
         })?;
         if meta.is_dir() {
             for entry in walkdir::WalkDir::new(&path)
@@ -144,7 +144,7 @@ pub fn collect(args: &[String], options: &InputOptions) -> Result<Vec<InputFile>
 fn read(path: &Path, name: String, parser: Parser) -> Result<InputFile, PolicyError> {
     let bytes = std::fs::read(path).map_err(|source| PolicyError::Io {
         path: path.to_path_buf(),
-        source,
+        error: source,
     })?;
     Ok(InputFile {
         name,

@@ -57,31 +57,31 @@ struct EngineArgs {
     #[arg(long = "rego-version", env = "CONFTEST_REGO_VERSION")]
     rego_version: Option<String>,
     /// Strict compiler checks: unused variables and function arguments are errors.
-    #[arg(long, env = "CONFTEST_STRICT", num_args = 0..=1, require_equals = true, default_missing_value = "true", action = ArgAction::Set, default_value_t = false)]
+    #[arg(long, env = "CONFTEST_STRICT", num_args = 0..=1, require_equals = true, default_missing_value = "true", action = ArgAction::Set, default_value_t = false, value_name = "BOOL", hide_default_value = true, hide_possible_values = true)]
     strict: bool,
     /// OPA capabilities file restricting the builtins policies may call.
     #[arg(long, env = "CONFTEST_CAPABILITIES")]
     capabilities: Option<String>,
     /// Builtin errors abort evaluation instead of being undefined.
-    #[arg(long = "show-builtin-errors", env = "CONFTEST_SHOW_BUILTIN_ERRORS", num_args = 0..=1, require_equals = true, default_missing_value = "true", action = ArgAction::Set, default_value_t = false)]
+    #[arg(long = "show-builtin-errors", env = "CONFTEST_SHOW_BUILTIN_ERRORS", num_args = 0..=1, require_equals = true, default_missing_value = "true", action = ArgAction::Set, default_value_t = false, value_name = "BOOL", hide_default_value = true, hide_possible_values = true)]
     show_builtin_errors: bool,
     /// Print a trace of the rules each query evaluated (best effort).
-    #[arg(long, env = "CONFTEST_TRACE", num_args = 0..=1, require_equals = true, default_missing_value = "true", action = ArgAction::Set, default_value_t = false)]
+    #[arg(long, env = "CONFTEST_TRACE", num_args = 0..=1, require_equals = true, default_missing_value = "true", action = ArgAction::Set, default_value_t = false, value_name = "BOOL", hide_default_value = true, hide_possible_values = true)]
     trace: bool,
     /// Output format: stdout, json, tap, table, junit, github, azuredevops, sarif.
     #[arg(short, long, env = "CONFTEST_OUTPUT", default_value = "stdout")]
     output: String,
     /// Disable colours in the output.
-    #[arg(long = "no-color", env = "CONFTEST_NO_COLOR", num_args = 0..=1, require_equals = true, default_missing_value = "true", action = ArgAction::Set, default_value_t = false)]
+    #[arg(long = "no-color", env = "CONFTEST_NO_COLOR", num_args = 0..=1, require_equals = true, default_missing_value = "true", action = ArgAction::Set, default_value_t = false, value_name = "BOOL", hide_default_value = true, hide_possible_values = true)]
     no_color: bool,
     /// Print nothing when the run passes.
-    #[arg(long, env = "CONFTEST_QUIET", num_args = 0..=1, require_equals = true, default_missing_value = "true", action = ArgAction::Set, default_value_t = false)]
+    #[arg(long, env = "CONFTEST_QUIET", num_args = 0..=1, require_equals = true, default_missing_value = "true", action = ArgAction::Set, default_value_t = false, value_name = "BOOL", hide_default_value = true, hide_possible_values = true)]
     quiet: bool,
     /// JUnit test names are the file name only.
-    #[arg(long = "junit-hide-message", env = "CONFTEST_JUNIT_HIDE_MESSAGE", num_args = 0..=1, require_equals = true, default_missing_value = "true", action = ArgAction::Set, default_value_t = false)]
+    #[arg(long = "junit-hide-message", env = "CONFTEST_JUNIT_HIDE_MESSAGE", num_args = 0..=1, require_equals = true, default_missing_value = "true", action = ArgAction::Set, default_value_t = false, value_name = "BOOL", hide_default_value = true, hide_possible_values = true)]
     junit_hide_message: bool,
     /// GitHub output omits files that only passed.
-    #[arg(long = "github-hide-passed", env = "CONFTEST_GITHUB_HIDE_PASSED", num_args = 0..=1, require_equals = true, default_missing_value = "true", action = ArgAction::Set, default_value_t = false)]
+    #[arg(long = "github-hide-passed", env = "CONFTEST_GITHUB_HIDE_PASSED", num_args = 0..=1, require_equals = true, default_missing_value = "true", action = ArgAction::Set, default_value_t = false, value_name = "BOOL", hide_default_value = true, hide_possible_values = true)]
     github_hide_passed: bool,
     /// Time limit per query, in seconds (0 = none).
     #[arg(long, env = "GATEHOUSE_TIMEOUT", default_value_t = 60)]
@@ -112,22 +112,22 @@ struct TestArgs {
     )]
     namespace: Vec<String>,
     /// Test every namespace of the loaded policies.
-    #[arg(long = "all-namespaces", env = "CONFTEST_ALL_NAMESPACES", num_args = 0..=1, require_equals = true, default_missing_value = "true", action = ArgAction::Set, default_value_t = false)]
+    #[arg(long = "all-namespaces", env = "CONFTEST_ALL_NAMESPACES", num_args = 0..=1, require_equals = true, default_missing_value = "true", action = ArgAction::Set, default_value_t = false, value_name = "BOOL", hide_default_value = true, hide_possible_values = true)]
     all_namespaces: bool,
     /// Combine all inputs into one input evaluated once.
-    #[arg(long, env = "CONFTEST_COMBINE", num_args = 0..=1, require_equals = true, default_missing_value = "true", action = ArgAction::Set, default_value_t = false)]
+    #[arg(long, env = "CONFTEST_COMBINE", num_args = 0..=1, require_equals = true, default_missing_value = "true", action = ArgAction::Set, default_value_t = false, value_name = "BOOL", hide_default_value = true, hide_possible_values = true)]
     combine: bool,
     /// Parser for every input (json, yaml, hcl2, dockerfile, toml, ini, xml, ...).
     #[arg(long, short = 'i', visible_alias = "input", env = "CONFTEST_PARSER")]
     parser: Option<String>,
     /// Exit 1 on warnings and 2 on failures.
-    #[arg(long = "fail-on-warn", env = "CONFTEST_FAIL_ON_WARN", num_args = 0..=1, require_equals = true, default_missing_value = "true", action = ArgAction::Set, default_value_t = false)]
+    #[arg(long = "fail-on-warn", env = "CONFTEST_FAIL_ON_WARN", num_args = 0..=1, require_equals = true, default_missing_value = "true", action = ArgAction::Set, default_value_t = false, value_name = "BOOL", hide_default_value = true, hide_possible_values = true)]
     fail_on_warn: bool,
     /// Exit 0 even when policies fail.
-    #[arg(long = "no-fail", env = "CONFTEST_NO_FAIL", num_args = 0..=1, require_equals = true, default_missing_value = "true", action = ArgAction::Set, default_value_t = false)]
+    #[arg(long = "no-fail", env = "CONFTEST_NO_FAIL", num_args = 0..=1, require_equals = true, default_missing_value = "true", action = ArgAction::Set, default_value_t = false, value_name = "BOOL", hide_default_value = true, hide_possible_values = true)]
     no_fail: bool,
     /// Hide exceptions in the stdout output (they are still counted).
-    #[arg(long = "suppress-exceptions", env = "CONFTEST_SUPPRESS_EXCEPTIONS", num_args = 0..=1, require_equals = true, default_missing_value = "true", action = ArgAction::Set, default_value_t = false)]
+    #[arg(long = "suppress-exceptions", env = "CONFTEST_SUPPRESS_EXCEPTIONS", num_args = 0..=1, require_equals = true, default_missing_value = "true", action = ArgAction::Set, default_value_t = false, value_name = "BOOL", hide_default_value = true, hide_possible_values = true)]
     suppress_exceptions: bool,
     /// Skip paths matching this regular expression while walking directories.
     #[arg(long, env = "CONFTEST_IGNORE")]
@@ -160,7 +160,7 @@ struct ParseArgs {
     #[arg(long, short = 'i', visible_alias = "input", env = "CONFTEST_PARSER")]
     parser: Option<String>,
     /// Print the combined input (`[{path, contents}]`).
-    #[arg(long, env = "CONFTEST_COMBINE", num_args = 0..=1, require_equals = true, default_missing_value = "true", action = ArgAction::Set, default_value_t = false)]
+    #[arg(long, env = "CONFTEST_COMBINE", num_args = 0..=1, require_equals = true, default_missing_value = "true", action = ArgAction::Set, default_value_t = false, value_name = "BOOL", hide_default_value = true, hide_possible_values = true)]
     combine: bool,
 }
 

@@ -164,12 +164,12 @@ pub fn render_report(cases: &[TestCase], report: Report) -> String {
                 out.push_str(&format!("  {e}\n"));
             }
             for event in &c.trace {
-                let shown = match (report, event) {
-                    (Report::Full, _) => true,
-                    (Report::Fails, TraceEvent::Fail(_)) => true,
-                    (Report::Notes, TraceEvent::Note(_)) => true,
-                    _ => false,
-                };
+                let shown = matches!(
+                    (report, event),
+                    (Report::Full, _)
+                        | (Report::Fails, TraceEvent::Fail(_))
+                        | (Report::Notes, TraceEvent::Note(_))
+                );
                 if shown {
                     out.push_str(&format!("  {event}\n"));
                 }

@@ -83,7 +83,7 @@ pub fn test_results() -> Vec<CheckResult> {
                 },
                 Outcome {
                     metadata: metadata(json!({"query": "data.main.deny"})),
-                    outputs: printed,
+                    outputs: printed.clone(),
                     ..outcome(
                         "Memory limit is missing\nSet resources.limits.memory on every container.",
                     )
@@ -94,6 +94,7 @@ pub fn test_results() -> Vec<CheckResult> {
                 ..outcome("Deployment has no PodDisruptionBudget")
             }],
             exceptions: vec![outcome(r#"data.main.exception[_][_] == "run_as_root""#)],
+            outputs: printed.clone(),
             traces: vec![
                 "Enter data.main.deny = _".into(),
                 "| Eval data.main.deny = _".into(),

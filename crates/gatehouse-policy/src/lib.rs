@@ -2,6 +2,7 @@
 //! conventions (`deny`/`violation`/`warn`, exceptions, namespaces, `--combine`) and Rego unit tests.
 
 mod builtins;
+pub mod check;
 pub mod conftest;
 pub mod engine;
 pub mod error;

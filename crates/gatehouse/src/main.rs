@@ -20,8 +20,10 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Policy-as-Code gate, a drop-in for `conftest` (test, verify, parse).
+    /// Policy-as-Code gate, a drop-in for `conftest` (test, verify, parse, doc).
     Policy(commands::policy::PolicyArgs),
+    /// Built-in misconfiguration rules over Terraform plans, Kubernetes and Dockerfiles.
+    Check(commands::check::CheckArgs),
 }
 
 fn main() -> ExitCode {
@@ -50,6 +52,7 @@ fn main() -> ExitCode {
     let sub = matches.subcommand().map(|(_, m)| m);
     match cli.command {
         Command::Policy(args) => commands::policy::run(args, sub),
+        Command::Check(args) => commands::check::run(args),
     }
 }
 

@@ -36,6 +36,14 @@ enum PolicyCommand {
     Verify(VerifyArgs),
     /// Print the parsed input as JSON (`conftest parse`).
     Parse(ParseArgs),
+    /// Print the documentation of a built-in rule (by gatehouse id or Checkov id).
+    Doc(DocArgs),
+}
+
+#[derive(Args)]
+struct DocArgs {
+    /// Rule id, e.g. GH-AZR-001 or CKV_AZURE_59.
+    id: String,
 }
 
 /// Flags shared by `test` and `verify`.
@@ -175,6 +183,7 @@ pub fn run(args: PolicyArgs, matches: Option<&ArgMatches>) -> ExitCode {
             PolicyCommand::Test(a) => run_test(a, &layer),
             PolicyCommand::Verify(a) => run_verify(a, &layer),
             PolicyCommand::Parse(a) => run_parse(a, &layer),
+            PolicyCommand::Doc(a) => run_doc(&a),
         }
     });
     match outcome {
@@ -359,6 +368,18 @@ fn run_parse(mut a: ParseArgs, layer: &Layer) -> anyhow::Result<u8> {
         to_json(&serde_json::Value::Object(map), b"  ")
     };
     emit(&format!("{text}\n"));
+    Ok(0)
+}
+
+fn run_doc(a: &DocArgs) -> anyhow::Result<u8> {
+    let library = gatehouse_policy::check::Library::load(&[], &EngineOptions::default())?;
+    let rule = library.rule(&a.id).ok_or_else(|| {
+        anyhow::anyhow!(
+            "no rule {}: `gatehouse check --list-rules` lists them",
+            a.id
+        )
+    })?;
+    emit(&gatehouse_policy::check::metadata::render_doc(rule));
     Ok(0)
 }
 

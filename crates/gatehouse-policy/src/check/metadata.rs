@@ -1,0 +1,188 @@
+//! Rule documentation from `# METADATA` comment blocks (OPA's annotation syntax, YAML inside
+//! comments) placed directly above each rule. regorus does not read annotations, so we do.
+
+use serde::Serialize;
+use serde_json::Value as Json;
+
+use gatehouse_model::Severity;
+
+use crate::error::PolicyError;
+use crate::parser::{self, Parser};
+
+/// Which normalized input a rule reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum InputKind {
+    Terraform,
+    Kubernetes,
+    Dockerfile,
+}
+
+impl InputKind {
+    fn parse(word: &str) -> Option<Self> {
+        match word {
+            "terraform" => Some(InputKind::Terraform),
+            "kubernetes" => Some(InputKind::Kubernetes),
+            "dockerfile" => Some(InputKind::Dockerfile),
+            _ => None,
+        }
+    }
+}
+
+/// Everything a rule documents about itself.
+#[derive(Clone, Debug, Serialize)]
+pub struct RuleMeta {
+    pub id: String,
+    pub title: String,
+    pub severity: Severity,
+    pub description: String,
+    pub remediation: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub references: Vec<String>,
+    /// The Checkov check this rule mirrors, if any.
+    pub checkov: Option<String>,
+    pub input: InputKind,
+    /// `data.<package>.<rule>`.
+    pub query: String,
+    /// Module file and line of the rule head.
+    pub file: String,
+    pub line: usize,
+}
+
+/// Reads every annotated rule of one module. A `# METADATA` block must be followed by a rule and
+/// carry `custom.id`, `custom.severity`, `custom.input`, a title and a remediation.
+pub fn read(file: &str, source: &str) -> Result<Vec<RuleMeta>, PolicyError> {
+    let package = source
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("package "))
+        .map(|p| p.trim().to_string())
+        .ok_or_else(|| bad(file, 1, "module has no package".to_string()))?;
+    let lines: Vec<&str> = source.lines().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        if lines.get(i).map(|l| l.trim()) != Some("# METADATA") {
+            i += 1;
+            continue;
+        }
+        let start = i + 1;
+        let mut yaml = String::new();
+        i += 1;
+        while let Some(line) = lines.get(i).filter(|l| l.trim_start().starts_with('#')) {
+            let text = line.trim_start().trim_start_matches('#');
+            yaml.push_str(text.strip_prefix(' ').unwrap_or(text));
+            yaml.push('\n');
+            i += 1;
+        }
+        let head_line = i + 1;
+        let rule = lines
+            .get(i)
+            .and_then(|l| l.split(|c: char| !(c.is_alphanumeric() || c == '_')).next())
+            .filter(|name| !name.is_empty())
+            .ok_or_else(|| {
+                bad(
+                    file,
+                    start,
+                    "METADATA block is not followed by a rule".to_string(),
+                )
+            })?;
+        let doc = parser::parse(Parser::Yaml, file, yaml.as_bytes())
+            .map_err(|e| bad(file, start + e.line.unwrap_or(1) - 1, e.message))?;
+        out.push(meta(file, head_line, &package, rule, &doc)?);
+    }
+    Ok(out)
+}
+
+fn meta(
+    file: &str,
+    line: usize,
+    package: &str,
+    rule: &str,
+    doc: &Json,
+) -> Result<RuleMeta, PolicyError> {
+    let custom = &doc["custom"];
+    let text = |v: &Json| v.as_str().map(|s| s.trim_end().to_string());
+    let required = |v: &Json, what: &str| {
+        text(v).ok_or_else(|| bad(file, line, format!("rule {rule}: METADATA lacks {what}")))
+    };
+    let severity_word = required(&custom["severity"], "custom.severity")?;
+    let severity = severity_word
+        .parse::<Severity>()
+        .map_err(|e| bad(file, line, format!("rule {rule}: {e}")))?;
+    let input_word = required(&custom["input"], "custom.input")?;
+    let input = InputKind::parse(&input_word).ok_or_else(|| {
+        bad(
+            file,
+            line,
+            format!("rule {rule}: custom.input must be terraform, kubernetes or dockerfile, not {input_word}"),
+        )
+    })?;
+    Ok(RuleMeta {
+        id: required(&custom["id"], "custom.id")?,
+        title: required(&doc["title"], "title")?,
+        severity,
+        description: text(&doc["description"]).unwrap_or_default(),
+        remediation: required(&custom["remediation"], "custom.remediation")?,
+        before: text(&custom["before"]),
+        after: text(&custom["after"]),
+        references: custom["references"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        checkov: text(&custom["checkov"]),
+        input,
+        query: format!("data.{package}.{rule}"),
+        file: file.to_string(),
+        line,
+    })
+}
+
+fn bad(file: &str, line: usize, message: String) -> PolicyError {
+    PolicyError::Rego {
+        file: file.to_string(),
+        position: Some(crate::error::RegoPosition {
+            file: file.to_string(),
+            line,
+            column: 1,
+        }),
+        message,
+    }
+}
+
+/// Markdown documentation of one rule (`gatehouse policy doc ID`).
+pub fn render_doc(rule: &RuleMeta) -> String {
+    let mut out = format!("# {}: {}\n\n", rule.id, rule.title);
+    out.push_str(&format!(
+        "- Severity: {}\n- Input: {:?}\n",
+        rule.severity, rule.input
+    ));
+    if let Some(c) = &rule.checkov {
+        out.push_str(&format!("- Mirrors Checkov: {c}\n"));
+    }
+    out.push_str(&format!(
+        "- Query: `{}` ({}:{})\n\n",
+        rule.query, rule.file, rule.line
+    ));
+    if !rule.description.is_empty() {
+        out.push_str(&format!("{}\n\n", rule.description.trim_end()));
+    }
+    out.push_str(&format!("## Remediation\n\n{}\n", rule.remediation));
+    if let Some(before) = &rule.before {
+        out.push_str(&format!("\nBefore:\n\n```hcl\n{before}\n```\n"));
+    }
+    if let Some(after) = &rule.after {
+        out.push_str(&format!("\nAfter:\n\n```hcl\n{after}\n```\n"));
+    }
+    if !rule.references.is_empty() {
+        out.push_str("\n## References\n\n");
+        for r in &rule.references {
+            out.push_str(&format!("- {r}\n"));
+        }
+    }
+    out
+}

@@ -1,0 +1,37 @@
+//! The one table of parsers, keyed by DefectDojo's exact `scan_type` strings.
+//!
+//! Adding a format: one module under `parsers/`, one line in [`REGISTRY`], one fixture folder.
+
+use gatehouse_model::Finding;
+
+use crate::IngestError;
+use crate::parsers;
+
+/// A scanner-format parser: a pure function from a report's bytes to findings.
+///
+/// Implementations never panic and never do I/O; a report they cannot read is an
+/// [`IngestError`] naming the position. Ready to be driven by a fuzz target:
+/// `parser_for(scan_type)?.parse(data)`.
+pub trait Parser: Sync {
+    /// Parses one report.
+    fn parse(&self, bytes: &[u8]) -> Result<Vec<Finding>, IngestError>;
+}
+
+/// `(DefectDojo scan_type, parser)`, one line per format.
+static REGISTRY: &[(&str, &dyn Parser)] = &[
+    ("SARIF", &parsers::sarif::Sarif),
+    ("Trivy Scan", &parsers::trivy::Trivy),
+];
+
+/// The parser for a DefectDojo `scan_type` (exact, case-sensitive, as DefectDojo matches it).
+pub fn parser_for(scan_type: &str) -> Option<&'static dyn Parser> {
+    REGISTRY
+        .iter()
+        .find(|(name, _)| *name == scan_type)
+        .map(|(_, parser)| *parser)
+}
+
+/// Every supported `scan_type`, in registration order.
+pub fn scan_types() -> impl Iterator<Item = &'static str> {
+    REGISTRY.iter().map(|(name, _)| *name)
+}

@@ -1,0 +1,1 @@
+//! XML reading helpers (filled in by the XML parsers).

@@ -1,0 +1,130 @@
+//! One test per DefectDojo fixture: expected count and fields, a snapshot, and no panic on
+//! truncated input. Generated list; the harness is in `common/mod.rs`.
+
+mod common;
+
+macro_rules! fixture {
+    ($name:ident, $scan_type:literal, $path:literal) => {
+        #[test]
+        fn $name() {
+            common::check_fixture(
+                $scan_type,
+                $path,
+                include_bytes!(concat!(
+                    env!("CARGO_MANIFEST_DIR"),
+                    "/tests/fixtures/",
+                    $path
+                )),
+            );
+        }
+    };
+}
+
+fixture!(
+    sarif_suppressiontestcurrent_sarif,
+    "SARIF",
+    "sarif/SuppressionTestCurrent.sarif"
+);
+fixture!(sarif_appendix_k_sarif, "SARIF", "sarif/appendix_k.sarif");
+fixture!(sarif_appendix_k1_sarif, "SARIF", "sarif/appendix_k1.sarif");
+fixture!(sarif_appendix_k2_sarif, "SARIF", "sarif/appendix_k2.sarif");
+fixture!(sarif_appendix_k3_sarif, "SARIF", "sarif/appendix_k3.sarif");
+fixture!(sarif_appendix_k4_sarif, "SARIF", "sarif/appendix_k4.sarif");
+fixture!(
+    sarif_bash_report_fabricated_no_internal_dupes_subset_sarif,
+    "SARIF",
+    "sarif/bash-report-fabricated-no-internal-dupes-subset.sarif"
+);
+fixture!(
+    sarif_bash_report_fabricated_no_internal_dupes_sarif,
+    "SARIF",
+    "sarif/bash-report-fabricated-no-internal-dupes.sarif"
+);
+fixture!(
+    sarif_bash_report_subset_same_hash_code_same_unique_id_sarif,
+    "SARIF",
+    "sarif/bash-report-subset-same-hash-code-same-unique-id.sarif"
+);
+fixture!(sarif_bash_report_sarif, "SARIF", "sarif/bash-report.sarif");
+fixture!(
+    sarif_dockle_0_3_15_sarif,
+    "SARIF",
+    "sarif/dockle_0_3_15.sarif"
+);
+fixture!(
+    sarif_gitleaks_7_5_0_sarif,
+    "SARIF",
+    "sarif/gitleaks_7.5.0.sarif"
+);
+fixture!(sarif_mobsfscan_json, "SARIF", "sarif/mobsfscan.json");
+fixture!(sarif_njsscan_sarif, "SARIF", "sarif/njsscan.sarif");
+fixture!(sarif_no_runs_sarif, "SARIF", "sarif/no_runs.sarif");
+fixture!(sarif_spotbugs_sarif, "SARIF", "sarif/spotbugs.sarif");
+fixture!(
+    sarif_suppression_test_sarif,
+    "SARIF",
+    "sarif/suppression_test.sarif"
+);
+fixture!(
+    sarif_taint_python_report_sarif,
+    "SARIF",
+    "sarif/taint-python-report.sarif"
+);
+fixture!(
+    trivy_cvss_severity_source_json,
+    "Trivy Scan",
+    "trivy/cvss_severity_source.json"
+);
+fixture!(
+    trivy_issue_14136_json,
+    "Trivy Scan",
+    "trivy/issue_14136.json"
+);
+fixture!(trivy_issue_9092_json, "Trivy Scan", "trivy/issue_9092.json");
+fixture!(trivy_issue_9263_json, "Trivy Scan", "trivy/issue_9263.json");
+fixture!(trivy_kubernetes_json, "Trivy Scan", "trivy/kubernetes.json");
+fixture!(
+    trivy_kubernetes_fabricated_internal_duplicates_json,
+    "Trivy Scan",
+    "trivy/kubernetes_fabricated_internal_duplicates.json"
+);
+fixture!(
+    trivy_kubernetes_fabricated_internal_duplicates_subset_json,
+    "Trivy Scan",
+    "trivy/kubernetes_fabricated_internal_duplicates_subset.json"
+);
+fixture!(
+    trivy_kubernetes_fabricated_subset_json,
+    "Trivy Scan",
+    "trivy/kubernetes_fabricated_subset.json"
+);
+fixture!(
+    trivy_legacy_no_vuln_json,
+    "Trivy Scan",
+    "trivy/legacy_no_vuln.json"
+);
+fixture!(
+    trivy_legacy_trivy_mix_json,
+    "Trivy Scan",
+    "trivy/legacy_trivy_mix.json"
+);
+fixture!(
+    trivy_misconfigurations_and_secrets_json,
+    "Trivy Scan",
+    "trivy/misconfigurations_and_secrets.json"
+);
+fixture!(
+    trivy_scheme_2_many_vulns_json,
+    "Trivy Scan",
+    "trivy/scheme_2_many_vulns.json"
+);
+fixture!(
+    trivy_scheme_2_no_vuln_json,
+    "Trivy Scan",
+    "trivy/scheme_2_no_vuln.json"
+);
+fixture!(
+    trivy_severity_prio_json,
+    "Trivy Scan",
+    "trivy/severity_prio.json"
+);

@@ -1,0 +1,1 @@
+//! CVSS (filled in below).

@@ -1,0 +1,1 @@
+//! Matching a package to advisories (filled in below).

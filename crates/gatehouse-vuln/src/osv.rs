@@ -1,0 +1,1 @@
+//! OSV record model (filled in below).

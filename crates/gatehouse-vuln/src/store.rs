@@ -1,0 +1,1 @@
+//! The local advisory store (filled in below).

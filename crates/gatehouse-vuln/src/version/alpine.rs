@@ -1,0 +1,222 @@
+//! Alpine (apk) package versions, ordered as apk-tools orders them.
+//!
+//! `digits{.digits}[letter]{_suffix[N]}[-rN]`. Numbers compare numerically, except that a later
+//! component with a leading zero compares as a fraction (`1.01` < `1.1`, `1.001` < `1.01`); a
+//! letter raises a version (`1.2a` > `1.2`); pre-release suffixes `_alpha` < `_beta` < `_pre` <
+//! `_rc` sort before the plain version, post-release suffixes `_cvs` < `_svn` < `_git` < `_hg` <
+//! `_p` after it; `-rN` is the package revision. When one version runs out, the kinds of the next
+//! tokens decide: more numbers win over a letter, a suffix or the end. Strings apk rejects sort
+//! before every valid version, bytewise among themselves.
+
+use std::cmp::Ordering;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Tok {
+    DigitOrZero,
+    Digit,
+    Letter,
+    Suffix,
+    SuffixNo,
+    RevisionNo,
+    End,
+    Invalid,
+}
+
+const PRE: [&str; 4] = ["alpha", "beta", "pre", "rc"];
+const POST: [&str; 5] = ["cvs", "svn", "git", "hg", "p"];
+
+struct Reader<'a> {
+    s: &'a [u8],
+    i: usize,
+}
+
+impl Reader<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.s.get(self.i).copied()
+    }
+
+    fn number(&mut self) -> i128 {
+        let mut v: i128 = 0;
+        while let Some(c) = self.peek().filter(u8::is_ascii_digit) {
+            v = v.saturating_mul(10).saturating_add(i128::from(c - b'0'));
+            self.i += 1;
+        }
+        v
+    }
+
+    /// Reads the token of kind `t`; returns its value and the kind of the next token.
+    fn token(&mut self, t: Tok) -> (i128, Tok) {
+        let mut value = 0;
+        let mut next = Tok::Invalid;
+        match t {
+            Tok::DigitOrZero if self.peek() == Some(b'0') => {
+                let mut zeros = 0;
+                while self.peek() == Some(b'0') {
+                    zeros += 1;
+                    self.i += 1;
+                }
+                return (-zeros, Tok::Digit);
+            }
+            Tok::DigitOrZero | Tok::Digit | Tok::SuffixNo | Tok::RevisionNo => {
+                value = self.number();
+            }
+            Tok::Letter => {
+                value = self.peek().map_or(0, i128::from);
+                self.i += 1;
+            }
+            Tok::Suffix => {
+                let start = self.i;
+                while self.peek().is_some_and(|c| c.is_ascii_lowercase()) {
+                    self.i += 1;
+                }
+                let word = self.s.get(start..self.i).unwrap_or_default();
+                let word = std::str::from_utf8(word).unwrap_or("");
+                if let Some(p) = PRE.iter().position(|x| *x == word) {
+                    value = i128::try_from(p).unwrap_or(0) - 4;
+                } else if let Some(p) = POST.iter().position(|x| *x == word) {
+                    value = i128::try_from(p).unwrap_or(0) + 1;
+                } else {
+                    return (0, Tok::Invalid);
+                }
+            }
+            Tok::End | Tok::Invalid => return (0, t),
+        }
+        // Which token comes next is decided by the separator after this one.
+        match self.peek() {
+            None => next = Tok::End,
+            Some(b'.') if matches!(t, Tok::DigitOrZero | Tok::Digit) => {
+                self.i += 1;
+                next = Tok::DigitOrZero;
+            }
+            Some(c) if c.is_ascii_digit() && matches!(t, Tok::Suffix) => next = Tok::SuffixNo,
+            Some(c) if c.is_ascii_digit() && matches!(t, Tok::Letter) => next = Tok::Digit,
+            Some(c) if c.is_ascii_lowercase() && matches!(t, Tok::DigitOrZero | Tok::Digit) => {
+                next = Tok::Letter;
+            }
+            Some(b'_') if t < Tok::RevisionNo => {
+                self.i += 1;
+                next = Tok::Suffix;
+            }
+            Some(b'-') if t < Tok::RevisionNo && self.s.get(self.i + 1) == Some(&b'r') => {
+                self.i += 2;
+                next = Tok::RevisionNo;
+            }
+            _ => {}
+        }
+        (value, next)
+    }
+}
+
+/// Whether apk-tools accepts `version`.
+pub fn is_valid(version: &str) -> bool {
+    let mut r = Reader {
+        s: version.as_bytes(),
+        i: 0,
+    };
+    if !r.peek().is_some_and(|c| c.is_ascii_digit()) {
+        return false;
+    }
+    let mut t = Tok::Digit;
+    loop {
+        let (_, next) = r.token(t);
+        match next {
+            Tok::End => return true,
+            Tok::Invalid => return false,
+            _ => t = next,
+        }
+    }
+}
+
+/// apk-tools' ordering of two version strings.
+pub fn compare(a: &str, b: &str) -> Ordering {
+    let (a, b) = (a.trim(), b.trim());
+    match (is_valid(a), is_valid(b)) {
+        (true, true) => {}
+        (false, false) => return a.cmp(b),
+        (false, true) => return Ordering::Less,
+        (true, false) => return Ordering::Greater,
+    }
+    let mut ra = Reader {
+        s: a.as_bytes(),
+        i: 0,
+    };
+    let mut rb = Reader {
+        s: b.as_bytes(),
+        i: 0,
+    };
+    let (mut at, mut bt) = (Tok::Digit, Tok::Digit);
+    while at == bt && at != Tok::End && at != Tok::Invalid {
+        let (av, an) = ra.token(at);
+        let (bv, bn) = rb.token(bt);
+        if av != bv {
+            return av.cmp(&bv);
+        }
+        at = an;
+        bt = bn;
+    }
+    if at == bt {
+        return Ordering::Equal;
+    }
+    // The versions agree so far; the kinds of the next tokens decide.
+    if at == Tok::Suffix && ra.token(at).0 < 0 {
+        return Ordering::Less;
+    }
+    if bt == Tok::Suffix && rb.token(bt).0 < 0 {
+        return Ordering::Greater;
+    }
+    bt.cmp(&at)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::version::testutil::{check, check_sorted};
+
+    #[test]
+    fn apk_ordering() {
+        check(
+            "alpine",
+            compare,
+            &[
+                ("1.0", "<", "1.0.1"),
+                ("1.0", "=", "1.0"),
+                ("1.0-r0", ">", "1.0"),
+                ("1.0-r1", ">", "1.0-r0"),
+                ("1.0_alpha", "<", "1.0"),
+                ("1.0_alpha1", "<", "1.0_alpha2"),
+                ("1.0_alpha", "<", "1.0_beta"),
+                ("1.0_beta", "<", "1.0_pre"),
+                ("1.0_pre", "<", "1.0_rc"),
+                ("1.0_rc1", "<", "1.0"),
+                ("1.0", "<", "1.0_cvs"),
+                ("1.0_p1", ">", "1.0"),
+                ("1.0_p1", ">", "1.0_git20200101"),
+                ("1.0a", ">", "1.0"),
+                ("1.0a", "<", "1.0.1"),
+                ("1.0a", "<", "1.0b"),
+                ("1.01", "<", "1.1"),
+                ("1.001", "<", "1.01"),
+                ("1.10", ">", "1.9"),
+                ("3.0.12-r0", ">", "3.0.8-r0"),
+                ("2.4.57-r0", "<", "2.4.58-r0"),
+                ("1.2.3_rc1-r0", "<", "1.2.3-r0"),
+                ("1.2.3-r10", ">", "1.2.3-r9"),
+                ("not-a-version", "<", "0"),
+            ],
+        );
+        check_sorted(
+            "alpine sorted",
+            compare,
+            &[
+                "1.0_alpha",
+                "1.0_beta2",
+                "1.0_rc1",
+                "1.0",
+                "1.0-r1",
+                "1.0_p1",
+                "1.0a",
+                "1.0.1",
+            ],
+        );
+    }
+}

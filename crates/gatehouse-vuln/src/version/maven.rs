@@ -1,0 +1,283 @@
+//! Maven versions, ordered as Maven's `ComparableVersion` orders them.
+//!
+//! A version is split into items at `.` and `-` and at every digit/letter transition; a `-` or a
+//! transition opens a nested sub-list. Numbers compare numerically and rank above qualifiers and
+//! sub-lists; qualifiers rank `alpha < beta < milestone < rc = cr < snapshot < "" = ga = final =
+//! release < sp`, then unknown qualifiers alphabetically (case-insensitive); `a1`/`b1`/`m1` are
+//! `alpha1`/`beta1`/`milestone1`. Trailing "null" items (0, "", ga, final, release) are dropped,
+//! so `1.0` = `1` = `1.0.0-ga`. Every string parses.
+
+use std::cmp::Ordering;
+
+use super::cmp_digits;
+
+#[derive(Debug, Clone)]
+enum Item {
+    Int(String),
+    Str(String),
+    List(Vec<Item>),
+}
+
+const QUALIFIERS: [&str; 7] = ["alpha", "beta", "milestone", "rc", "snapshot", "", "sp"];
+const RELEASE_INDEX: &str = "5";
+
+fn string_item(value: &str, followed_by_digit: bool) -> Item {
+    let value = match (followed_by_digit, value) {
+        (true, "a") => "alpha",
+        (true, "b") => "beta",
+        (true, "m") => "milestone",
+        (_, "ga" | "final" | "release") => "",
+        (_, "cr") => "rc",
+        (_, other) => other,
+    };
+    Item::Str(value.to_owned())
+}
+
+fn comparable_qualifier(q: &str) -> String {
+    match QUALIFIERS.iter().position(|x| *x == q) {
+        Some(i) => i.to_string(),
+        None => format!("{}-{q}", QUALIFIERS.len()),
+    }
+}
+
+impl Item {
+    fn is_null(&self) -> bool {
+        match self {
+            Item::Int(v) => v.trim_start_matches('0').is_empty(),
+            Item::Str(s) => comparable_qualifier(s) == RELEASE_INDEX,
+            Item::List(l) => l.is_empty(),
+        }
+    }
+
+    /// `self` compared with a missing item (`other == None`) or another item.
+    fn cmp_opt(&self, other: Option<&Item>) -> Ordering {
+        match (self, other) {
+            (Item::Int(v), None) => {
+                if v.trim_start_matches('0').is_empty() {
+                    Ordering::Equal
+                } else {
+                    Ordering::Greater
+                }
+            }
+            (Item::Str(s), None) => comparable_qualifier(s).as_str().cmp(RELEASE_INDEX),
+            (Item::List(l), None) => l.first().map_or(Ordering::Equal, |f| f.cmp_opt(None)),
+            (Item::Int(a), Some(Item::Int(b))) => cmp_digits(a, b),
+            (Item::Int(_), Some(_)) => Ordering::Greater,
+            (Item::Str(_), Some(Item::Int(_))) => Ordering::Less,
+            (Item::Str(a), Some(Item::Str(b))) => {
+                comparable_qualifier(a).cmp(&comparable_qualifier(b))
+            }
+            (Item::Str(_), Some(Item::List(_))) => Ordering::Less,
+            (Item::List(_), Some(Item::Int(_))) => Ordering::Less,
+            (Item::List(_), Some(Item::Str(_))) => Ordering::Greater,
+            (Item::List(a), Some(Item::List(b))) => cmp_lists(a, b),
+        }
+    }
+}
+
+fn cmp_lists(a: &[Item], b: &[Item]) -> Ordering {
+    let len = a.len().max(b.len());
+    for i in 0..len {
+        let result = match (a.get(i), b.get(i)) {
+            (Some(l), r) => l.cmp_opt(r),
+            (None, Some(r)) => r.cmp_opt(None).reverse(),
+            (None, None) => Ordering::Equal,
+        };
+        if result.is_ne() {
+            return result;
+        }
+    }
+    Ordering::Equal
+}
+
+fn normalize(list: &mut Vec<Item>) {
+    let mut i = list.len();
+    while i > 0 {
+        i -= 1;
+        match list.get(i) {
+            Some(item) if item.is_null() => {
+                list.remove(i);
+            }
+            Some(Item::List(_)) => {}
+            _ => break,
+        }
+    }
+}
+
+/// Builder state: a stack of open lists; closing nests each into its parent.
+struct Builder {
+    stack: Vec<Vec<Item>>,
+}
+
+impl Builder {
+    fn push(&mut self, item: Item) {
+        if let Some(top) = self.stack.last_mut() {
+            top.push(item);
+        }
+    }
+    fn open(&mut self) {
+        self.stack.push(Vec::new());
+    }
+    fn finish(mut self) -> Vec<Item> {
+        while self.stack.len() > 1 {
+            let mut inner = self.stack.pop().unwrap_or_default();
+            normalize(&mut inner);
+            self.push(Item::List(inner));
+        }
+        let mut root = self.stack.pop().unwrap_or_default();
+        normalize(&mut root);
+        root
+    }
+}
+
+fn parse_item(buf: &str, is_digit: bool) -> Item {
+    if is_digit {
+        Item::Int(buf.to_owned())
+    } else {
+        string_item(buf, false)
+    }
+}
+
+fn parse(version: &str) -> Vec<Item> {
+    let v = version.trim().to_lowercase();
+    let mut b = Builder {
+        stack: vec![Vec::new()],
+    };
+    let mut is_digit = false;
+    let mut start = 0;
+    for (i, c) in v.char_indices() {
+        let piece = v.get(start..i).unwrap_or("");
+        if c == '.' {
+            if piece.is_empty() {
+                b.push(Item::Int("0".to_owned()));
+            } else {
+                b.push(parse_item(piece, is_digit));
+            }
+            start = i + 1;
+        } else if c == '-' {
+            if piece.is_empty() {
+                b.push(Item::Int("0".to_owned()));
+            } else {
+                b.push(parse_item(piece, is_digit));
+            }
+            start = i + 1;
+            b.open();
+        } else if c.is_ascii_digit() {
+            if !is_digit && !piece.is_empty() {
+                b.push(string_item(piece, true));
+                start = i;
+                b.open();
+            }
+            is_digit = true;
+        } else {
+            if is_digit && !piece.is_empty() {
+                b.push(parse_item(piece, true));
+                start = i;
+                b.open();
+            }
+            is_digit = false;
+        }
+    }
+    if let Some(rest) = v.get(start..).filter(|r| !r.is_empty()) {
+        // A trailing `.X` qualifier is read as `-X`, so `1.0.0.x1` < `1.0.0-x2` as in Maven.
+        if !is_digit && b.stack.last().is_some_and(|l| !l.is_empty()) {
+            b.open();
+        }
+        b.push(parse_item(rest, is_digit));
+    }
+    b.finish()
+}
+
+/// Maven's ordering of two version strings.
+pub fn compare(a: &str, b: &str) -> Ordering {
+    cmp_lists(&parse(a), &parse(b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::version::testutil::{check, check_sorted};
+
+    #[test]
+    fn comparable_version_order() {
+        // The sequences Maven's own ComparableVersion documentation and tests walk through.
+        check_sorted(
+            "maven qualifiers",
+            compare,
+            &[
+                "1-alpha2snapshot",
+                "1-alpha2",
+                "1-alpha-123",
+                "1-beta-2",
+                "1-beta123",
+                "1-m2",
+                "1-m11",
+                "1-rc",
+                "1-cr2",
+                "1-rc123",
+                "1-SNAPSHOT",
+                "1",
+                "1-sp",
+                "1-sp2",
+                "1-sp123",
+                "1-abc",
+                "1-def",
+                "1-pom-1",
+                "1-1-snapshot",
+                "1-1",
+                "1-2",
+                "1-123",
+            ],
+        );
+        check_sorted(
+            "maven numbers",
+            compare,
+            &[
+                "1", "1.1", "1.1.1", "1.2", "1.2.3", "1.10", "2", "2.0.1", "10",
+            ],
+        );
+        check_sorted(
+            "maven mixed",
+            compare,
+            &[
+                "2.0", "2.0.a", "2-1", "2.0.2", "2.0.123", "2.1.0", "2.1-a", "2.1b", "2.1-c",
+                "2.1-1", "2.1.0.1", "2.2", "2.123", "11.a2", "11.a11", "11.b2", "11.b11", "11.m2",
+                "11.m11", "11", "11.a", "11b", "11c", "11m",
+            ],
+        );
+    }
+
+    #[test]
+    fn equalities_and_edges() {
+        check(
+            "maven",
+            compare,
+            &[
+                ("1", "=", "1.0"),
+                ("1", "=", "1.0.0"),
+                ("1.0", "=", "1.0.0-ga"),
+                ("1-final", "=", "1"),
+                ("1.0.RELEASE", "=", "1.0"),
+                ("1.0-GA", "=", "1.0"),
+                ("1a1", "=", "1-alpha-1"),
+                ("1b2", "=", "1-beta-2"),
+                ("1m3", "=", "1-milestone-3"),
+                ("1.0-cr1", "=", "1.0-rc1"),
+                ("1.0-RC1", "=", "1.0-rc-1"),
+                ("1X", "=", "1x"),
+                ("1.0-SNAPSHOT", "<", "1.0"),
+                ("1.0-alpha-1", "<", "1.0"),
+                ("1.0.1", ">", "1.0"),
+                ("1.0-sp1", ">", "1.0"),
+                ("1.0-foo", ">", "1.0-sp1"),
+                ("2.0.0.Final", "=", "2.0.0"),
+                ("5.3.0.Beta1", "<", "5.3.0"),
+                ("6.1.6", "<", "6.1.13"),
+                ("6.1.14", ">", "6.1.13"),
+                ("1.0.0.Alpha", "<", "1.0.0.Beta"),
+                ("1.7", ">", "1.6.99"),
+                ("99999999999999999999", ">", "9999999999999999999"),
+            ],
+        );
+    }
+}

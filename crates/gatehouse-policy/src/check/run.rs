@@ -136,7 +136,9 @@ fn finding(rule: &RuleMeta, target: &Target, item: &Json) -> Finding {
         f = f.with_description(rule.description.clone());
     }
     if let Some(c) = &rule.checkov {
-        f = f.with_property("checkov", c.clone());
+        f = f
+            .with_property("checkov", c.clone())
+            .with_property("rule", serde_json::json!({"checkov": c}));
     }
     if let Some(a) = attribute {
         f = f.with_property("attribute", a);

@@ -209,6 +209,18 @@ fn rule_descriptor(group: &[&Finding]) -> ReportingDescriptor {
     if let Some(score) = security_severity(worst) {
         properties.insert("security-severity".to_owned(), json!(score));
     }
+    // Producers describe the rule itself (e.g. the Checkov id it mirrors) in a `rule` object.
+    if let Some(rule) = first
+        .properties
+        .get(RULE_PROPERTIES)
+        .and_then(|r| r.as_object())
+    {
+        for (key, value) in rule {
+            properties
+                .entry(key.clone())
+                .or_insert_with(|| value.clone());
+        }
+    }
 
     ReportingDescriptor {
         id: first.rule_id.clone(),
@@ -381,13 +393,20 @@ fn result_properties(finding: &Finding) -> PropertyBag {
     if let Some(digest) = &finding.location.image_digest {
         put("imageDigest", json!(digest));
     }
-    for (key, value) in &finding.properties {
+    for (key, value) in finding
+        .properties
+        .iter()
+        .filter(|(k, _)| *k != RULE_PROPERTIES)
+    {
         properties
             .entry(key.clone())
             .or_insert_with(|| value.clone());
     }
     properties
 }
+
+/// The finding property whose object goes to the SARIF rule's properties instead of the result's.
+pub const RULE_PROPERTIES: &str = "rule";
 
 /// Percent-encodes a relative path into a valid URI reference: unreserved characters, `/` and
 /// the sub-delimiters SARIF viewers accept stay; everything else (space, `%`, `:`, `#`, `?`,

@@ -233,3 +233,87 @@ pub fn iso_datetime(raw: &str) -> Option<String> {
     };
     Some(parsed.format(format).to_string())
 }
+
+/// DefectDojo's in-report dedupe: the first finding per key is kept (in report order) and
+/// later ones only raise its `nb_occurences`.
+#[derive(Debug, Default)]
+pub struct Dupes {
+    order: Vec<String>,
+    findings: std::collections::HashMap<String, DojoFinding>,
+}
+
+impl Dupes {
+    /// Adds a finding under `key`, or counts one more occurrence of the kept one.
+    pub fn add(&mut self, key: String, mut finding: DojoFinding) {
+        match self.findings.get_mut(&key) {
+            Some(kept) => {
+                let count = kept
+                    .extra
+                    .get(NB_OCCURENCES)
+                    .and_then(Value::as_u64)
+                    .unwrap_or(1);
+                kept.set(NB_OCCURENCES, count + 1);
+            }
+            None => {
+                finding.set(NB_OCCURENCES, 1);
+                self.order.push(key.clone());
+                self.findings.insert(key, finding);
+            }
+        }
+    }
+
+    /// The kept findings, in first-seen order.
+    pub fn into_vec(mut self) -> Vec<DojoFinding> {
+        self.order
+            .iter()
+            .filter_map(|key| self.findings.remove(key))
+            .collect()
+    }
+
+    /// The kept finding for `key`, to merge more into it.
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut DojoFinding> {
+        self.findings.get_mut(key)
+    }
+}
+
+/// Converts DefectDojo findings with one tool name and version.
+pub(crate) fn finish(
+    findings: Vec<DojoFinding>,
+    tool: &str,
+    version: Option<&str>,
+) -> Vec<Finding> {
+    findings
+        .into_iter()
+        .map(|finding| finding.into_finding(tool, version))
+        .collect()
+}
+
+/// Python's `str.title()` for ASCII words (`"HIGH"` → `"High"`), as DefectDojo applies it.
+pub fn title_case(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    let mut previous_is_letter = false;
+    for c in word.chars() {
+        if c.is_alphabetic() {
+            if previous_is_letter {
+                out.extend(c.to_lowercase());
+            } else {
+                out.extend(c.to_uppercase());
+            }
+            previous_is_letter = true;
+        } else {
+            out.push(c);
+            previous_is_letter = false;
+        }
+    }
+    out
+}
+
+/// A severity DefectDojo accepts after a parser's own mapping: the five names (any case),
+/// `info*`/`none` → Info; anything else is `None` (DefectDojo would abort the import).
+pub fn severity_sanitized(word: &str) -> Option<Severity> {
+    let lower = word.trim().to_ascii_lowercase();
+    if lower.starts_with("info") || lower == "none" {
+        return Some(Severity::Info);
+    }
+    severity_exact(&lower)
+}

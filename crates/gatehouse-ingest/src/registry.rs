@@ -21,6 +21,11 @@ pub trait Parser: Sync {
 static REGISTRY: &[(&str, &dyn Parser)] = &[
     ("SARIF", &parsers::sarif::Sarif),
     ("Trivy Scan", &parsers::trivy::Trivy),
+    ("Anchore Grype", &parsers::anchore_grype::AnchoreGrype),
+    ("Checkov Scan", &parsers::checkov::Checkov),
+    ("Semgrep JSON Report", &parsers::semgrep::Semgrep),
+    ("Gitleaks Scan", &parsers::gitleaks::Gitleaks),
+    ("Bandit Scan", &parsers::bandit::Bandit),
 ];
 
 /// The parser for a DefectDojo `scan_type` (exact, case-sensitive, as DefectDojo matches it).

@@ -128,3 +128,161 @@ fixture!(
     "Trivy Scan",
     "trivy/severity_prio.json"
 );
+fixture!(
+    anchore_grype_anchore_grype_epss_problem_json,
+    "Anchore Grype",
+    "anchore_grype/anchore_grype_epss_problem.json"
+);
+fixture!(
+    anchore_grype_check_all_fields_different_ids_fabricated_json,
+    "Anchore Grype",
+    "anchore_grype/check_all_fields_different_ids_fabricated.json"
+);
+fixture!(
+    anchore_grype_check_all_fields_no_ids_fabricated_json,
+    "Anchore Grype",
+    "anchore_grype/check_all_fields_no_ids_fabricated.json"
+);
+fixture!(
+    anchore_grype_check_all_fields_with_ids_fabricated_json,
+    "Anchore Grype",
+    "anchore_grype/check_all_fields_with_ids_fabricated.json"
+);
+fixture!(
+    anchore_grype_fix_available_json,
+    "Anchore Grype",
+    "anchore_grype/fix_available.json"
+);
+fixture!(
+    anchore_grype_fix_not_available_json,
+    "Anchore Grype",
+    "anchore_grype/fix_not_available.json"
+);
+fixture!(
+    anchore_grype_issue_9942_json,
+    "Anchore Grype",
+    "anchore_grype/issue_9942.json"
+);
+fixture!(
+    anchore_grype_many_vulns3_json,
+    "Anchore Grype",
+    "anchore_grype/many_vulns3.json"
+);
+fixture!(
+    anchore_grype_many_vulns4_json,
+    "Anchore Grype",
+    "anchore_grype/many_vulns4.json"
+);
+fixture!(
+    anchore_grype_many_vulns_with_epss_values_json,
+    "Anchore Grype",
+    "anchore_grype/many_vulns_with_epss_values.json"
+);
+fixture!(
+    anchore_grype_no_vuln_json,
+    "Anchore Grype",
+    "anchore_grype/no_vuln.json"
+);
+fixture!(
+    checkov_checkov_report_0_vuln_json,
+    "Checkov Scan",
+    "checkov/checkov-report-0-vuln.json"
+);
+fixture!(
+    checkov_checkov_report_1_vuln_json,
+    "Checkov Scan",
+    "checkov/checkov-report-1-vuln.json"
+);
+fixture!(
+    checkov_checkov_report_many_vuln_json,
+    "Checkov Scan",
+    "checkov/checkov-report-many-vuln.json"
+);
+fixture!(
+    checkov_checkov2_report_0_vuln_json,
+    "Checkov Scan",
+    "checkov/checkov2-report-0-vuln.json"
+);
+fixture!(
+    semgrep_close_old_findings_report_line31_json,
+    "Semgrep JSON Report",
+    "semgrep/close_old_findings_report_line31.json"
+);
+fixture!(
+    semgrep_close_old_findings_report_second_run_line24_json,
+    "Semgrep JSON Report",
+    "semgrep/close_old_findings_report_second_run_line24.json"
+);
+fixture!(
+    semgrep_close_old_findings_report_third_run_different_unique_id_json,
+    "Semgrep JSON Report",
+    "semgrep/close_old_findings_report_third_run_different_unique_id.json"
+);
+fixture!(
+    semgrep_empty_json,
+    "Semgrep JSON Report",
+    "semgrep/empty.json"
+);
+fixture!(
+    semgrep_issue_8435_json,
+    "Semgrep JSON Report",
+    "semgrep/issue_8435.json"
+);
+fixture!(
+    semgrep_many_findings_json,
+    "Semgrep JSON Report",
+    "semgrep/many_findings.json"
+);
+fixture!(
+    semgrep_multiple_cwes_fabricated_json,
+    "Semgrep JSON Report",
+    "semgrep/multiple_cwes_fabricated.json"
+);
+fixture!(
+    semgrep_one_finding_json,
+    "Semgrep JSON Report",
+    "semgrep/one_finding.json"
+);
+fixture!(
+    semgrep_repeated_findings_json,
+    "Semgrep JSON Report",
+    "semgrep/repeated_findings.json"
+);
+fixture!(
+    semgrep_semgrep_version_1_30_0_line_26_json,
+    "Semgrep JSON Report",
+    "semgrep/semgrep_version_1_30_0_line_26.json"
+);
+fixture!(
+    semgrep_semgrep_version_1_30_0_line_27_json,
+    "Semgrep JSON Report",
+    "semgrep/semgrep_version_1_30_0_line_27.json"
+);
+fixture!(
+    gitleaks_data_many_json,
+    "Gitleaks Scan",
+    "gitleaks/data_many.json"
+);
+fixture!(
+    gitleaks_data_one_json,
+    "Gitleaks Scan",
+    "gitleaks/data_one.json"
+);
+fixture!(
+    gitleaks_issue4336_json,
+    "Gitleaks Scan",
+    "gitleaks/issue4336.json"
+);
+fixture!(
+    gitleaks_no_findings_json,
+    "Gitleaks Scan",
+    "gitleaks/no_findings.json"
+);
+fixture!(
+    gitleaks_redacted_data_many_json,
+    "Gitleaks Scan",
+    "gitleaks/redacted_data_many.json"
+);
+fixture!(bandit_dd_json, "Bandit Scan", "bandit/dd.json");
+fixture!(bandit_no_vuln_json, "Bandit Scan", "bandit/no_vuln.json");
+fixture!(bandit_one_vuln_json, "Bandit Scan", "bandit/one_vuln.json");

@@ -1,4 +1,9 @@
 //! One module per scanner format; each exposes a unit struct implementing [`crate::Parser`].
 
+pub mod anchore_grype;
+pub mod bandit;
+pub mod checkov;
+pub mod gitleaks;
 pub mod sarif;
+pub mod semgrep;
 pub mod trivy;

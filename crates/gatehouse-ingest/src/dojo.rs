@@ -9,7 +9,7 @@
 //! | `severity` | `severity` (and the tool's word in `tool_severity`) |
 //! | `description` | `message` |
 //! | `mitigation` | `remediation` |
-//! | `references` | `references` (one per line) |
+//! | `references` | `references` (the URLs in it; the text verbatim in `properties` when it is more) |
 //! | `file_path`, `line` | `location.path` (normalized), `location.start_line` |
 //! | `cwe`, `unsaved_cwes` | `cwe_ids` (`cwe` is the first) |
 //! | `unsaved_vulnerability_ids` | `vulnerability_ids` |
@@ -49,6 +49,8 @@ pub const STATIC_FINDING: &str = "static_finding";
 pub const DYNAMIC_FINDING: &str = "dynamic_finding";
 pub const PARAM: &str = "param";
 pub const ENDPOINTS: &str = "endpoints";
+/// DefectDojo's free-text references, kept verbatim when they are more than a list of URLs.
+pub const REFERENCES: &str = "references";
 
 /// A finding as a DefectDojo parser builds it; see the [module docs](self) for the mapping.
 #[derive(Debug, Clone, Default)]
@@ -122,13 +124,13 @@ impl DojoFinding {
             .with_tool(tool, tool_version);
         finding.tool_severity = self.tool_severity;
         finding.remediation = self.mitigation.filter(|m| !m.is_empty());
-        if let Some(references) = self.references {
-            finding.references = references
-                .lines()
-                .map(str::trim)
-                .filter(|line| !line.is_empty())
-                .map(str::to_owned)
-                .collect();
+        if let Some(references) = self.references.filter(|r| !r.trim().is_empty()) {
+            finding.references = urls_in(&references);
+            if finding.references.join("\n") != references.trim() {
+                finding
+                    .properties
+                    .insert(REFERENCES.to_owned(), Value::String(references));
+            }
         }
         finding.cwe_ids = self.cwes;
         finding.vulnerability_ids = self.vulnerability_ids;
@@ -166,6 +168,31 @@ impl DojoFinding {
         finding.properties.extend(self.extra);
         finding
     }
+}
+
+/// Every `http(s)://` URL in a text, in order, without duplicates (markdown brackets and
+/// trailing punctuation stripped).
+fn urls_in(text: &str) -> Vec<String> {
+    let mut urls: Vec<String> = Vec::new();
+    for (start, _) in text.match_indices("http") {
+        let Some(rest) = text.get(start..) else {
+            continue;
+        };
+        if !(rest.starts_with("http://") || rest.starts_with("https://")) {
+            continue;
+        }
+        let end = rest
+            .find(|c: char| c.is_whitespace() || matches!(c, ')' | ']' | '"' | '<' | '>' | '`'))
+            .unwrap_or(rest.len());
+        let url = rest
+            .get(..end)
+            .unwrap_or_default()
+            .trim_end_matches(['.', ',', ';', ':']);
+        if !urls.iter().any(|u| u == url) {
+            urls.push(url.to_owned());
+        }
+    }
+    urls
 }
 
 /// `file:///a/b` → `/a/b`, then the model's normalization (forward slashes, no `./`).

@@ -26,6 +26,8 @@ static REGISTRY: &[(&str, &dyn Parser)] = &[
     ("Semgrep JSON Report", &parsers::semgrep::Semgrep),
     ("Gitleaks Scan", &parsers::gitleaks::Gitleaks),
     ("Bandit Scan", &parsers::bandit::Bandit),
+    ("OSV Scan", &parsers::osv_scanner::OsvScanner),
+    ("Snyk Scan", &parsers::snyk::Snyk),
 ];
 
 /// The parser for a DefectDojo `scan_type` (exact, case-sensitive, as DefectDojo matches it).

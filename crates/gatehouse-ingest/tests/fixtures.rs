@@ -286,3 +286,63 @@ fixture!(
 fixture!(bandit_dd_json, "Bandit Scan", "bandit/dd.json");
 fixture!(bandit_no_vuln_json, "Bandit Scan", "bandit/no_vuln.json");
 fixture!(bandit_one_vuln_json, "Bandit Scan", "bandit/one_vuln.json");
+fixture!(
+    osv_scanner_multi_cwe_fabricated_json,
+    "OSV Scan",
+    "osv_scanner/multi_cwe_fabricated.json"
+);
+fixture!(
+    osv_scanner_no_findings_json,
+    "OSV Scan",
+    "osv_scanner/no_findings.json"
+);
+fixture!(
+    osv_scanner_some_findings_json,
+    "OSV Scan",
+    "osv_scanner/some_findings.json"
+);
+fixture!(
+    snyk_all_projects_many_vulns_json,
+    "Snyk Scan",
+    "snyk/all-projects_many_vulns.json"
+);
+fixture!(
+    snyk_all_projects_no_vulns_json,
+    "Snyk Scan",
+    "snyk/all-projects_no_vulns.json"
+);
+fixture!(
+    snyk_all_projects_one_vuln_json,
+    "Snyk Scan",
+    "snyk/all-projects_one_vuln.json"
+);
+fixture!(
+    snyk_single_project_none_cvss_json,
+    "Snyk Scan",
+    "snyk/single_project_None_cvss.json"
+);
+fixture!(
+    snyk_single_project_many_vulns_json,
+    "Snyk Scan",
+    "snyk/single_project_many_vulns.json"
+);
+fixture!(
+    snyk_single_project_no_vulns_json,
+    "Snyk Scan",
+    "snyk/single_project_no_vulns.json"
+);
+fixture!(
+    snyk_single_project_one_vuln_json,
+    "Snyk Scan",
+    "snyk/single_project_one_vuln.json"
+);
+fixture!(
+    snyk_single_project_one_vuln_with_ampersands_json,
+    "Snyk Scan",
+    "snyk/single_project_one_vuln_with_ampersands.json"
+);
+fixture!(
+    snyk_snykcontainer_issue_9270_json,
+    "Snyk Scan",
+    "snyk/snykcontainer_issue_9270.json"
+);

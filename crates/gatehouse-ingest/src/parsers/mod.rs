@@ -4,6 +4,8 @@ pub mod anchore_grype;
 pub mod bandit;
 pub mod checkov;
 pub mod gitleaks;
+pub mod osv_scanner;
 pub mod sarif;
 pub mod semgrep;
+pub mod snyk;
 pub mod trivy;

@@ -127,7 +127,9 @@ fn dojo_field(finding: &Finding, field: &str) -> Value {
         "description" => json!(finding.message),
         "mitigation" => json!(finding.remediation),
         "references" => {
-            if finding.references.is_empty() {
+            if let Some(text) = finding.properties.get(dojo::REFERENCES) {
+                text.clone()
+            } else if finding.references.is_empty() {
                 Value::Null
             } else {
                 json!(finding.references.join("\n"))

@@ -131,8 +131,9 @@ impl Policies {
         engine.set_strict_builtin_errors(options.show_builtin_errors);
         engine.set_gather_prints(true);
         for (file, text) in &sources {
+            let text = crate::annotations::inline(file, text);
             engine
-                .add_policy(file.clone(), text.clone())
+                .add_policy(file.clone(), text.into_owned())
                 .map_err(|e| rego_error(file, &e))?;
         }
         let modules = modules::describe(&engine)?;

@@ -1,6 +1,7 @@
 //! Policy-as-Code for gatehouse: input loaders, the Rego engine over `regorus`, Conftest's
 //! conventions (`deny`/`violation`/`warn`, exceptions, namespaces, `--combine`) and Rego unit tests.
 
+pub mod annotations;
 mod builtins;
 pub mod check;
 pub mod conftest;

@@ -7,7 +7,6 @@ use serde_json::Value as Json;
 use gatehouse_model::Severity;
 
 use crate::error::PolicyError;
-use crate::parser::{self, Parser};
 
 /// Which normalized input a rule reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -58,38 +57,12 @@ pub fn read(file: &str, source: &str) -> Result<Vec<RuleMeta>, PolicyError> {
         .find_map(|l| l.trim().strip_prefix("package "))
         .map(|p| p.trim().to_string())
         .ok_or_else(|| bad(file, 1, "module has no package".to_string()))?;
-    let lines: Vec<&str> = source.lines().collect();
     let mut out = Vec::new();
-    let mut i = 0;
-    while i < lines.len() {
-        if lines.get(i).map(|l| l.trim()) != Some("# METADATA") {
-            i += 1;
-            continue;
-        }
-        let start = i + 1;
-        let mut yaml = String::new();
-        i += 1;
-        while let Some(line) = lines.get(i).filter(|l| l.trim_start().starts_with('#')) {
-            let text = line.trim_start().trim_start_matches('#');
-            yaml.push_str(text.strip_prefix(' ').unwrap_or(text));
-            yaml.push('\n');
-            i += 1;
-        }
-        let head_line = i + 1;
-        let rule = lines
-            .get(i)
-            .and_then(|l| l.split(|c: char| !(c.is_alphanumeric() || c == '_')).next())
-            .filter(|name| !name.is_empty())
-            .ok_or_else(|| {
-                bad(
-                    file,
-                    start,
-                    "METADATA block is not followed by a rule".to_string(),
-                )
-            })?;
-        let doc = parser::parse(Parser::Yaml, file, yaml.as_bytes())
-            .map_err(|e| bad(file, start + e.line.unwrap_or(1) - 1, e.message))?;
-        out.push(meta(file, head_line, &package, rule, &doc)?);
+    for block in crate::annotations::blocks(source) {
+        let doc = block
+            .parse(file)
+            .map_err(|e| bad(file, e.line.unwrap_or(block.line), e.message))?;
+        out.push(meta(file, block.rule_line, &package, &block.rule, &doc)?);
     }
     Ok(out)
 }

@@ -6,7 +6,8 @@
 //! `_rc` sort before the plain version, post-release suffixes `_cvs` < `_svn` < `_git` < `_hg` <
 //! `_p` after it; `-rN` is the package revision. When one version runs out, the kinds of the next
 //! tokens decide: more numbers win over a letter, a suffix or the end. Strings apk rejects sort
-//! before every valid version, bytewise among themselves.
+//! by their valid prefix: the walk stops at the first token apk would reject, and a version that
+//! stops early sorts before one that continues or ends cleanly (`2.3.4-x` < `2.3.4` < `3.0-x`).
 
 use std::cmp::Ordering;
 
@@ -76,7 +77,8 @@ impl Reader<'_> {
                 } else if let Some(p) = POST.iter().position(|x| *x == word) {
                     value = i128::try_from(p).unwrap_or(0) + 1;
                 } else {
-                    return (0, Tok::Invalid);
+                    // An unknown suffix ranks below every known one and ends the version.
+                    return (-1, Tok::Invalid);
                 }
             }
             Tok::End | Tok::Invalid => return (0, t),
@@ -107,35 +109,9 @@ impl Reader<'_> {
     }
 }
 
-/// Whether apk-tools accepts `version`.
-pub fn is_valid(version: &str) -> bool {
-    let mut r = Reader {
-        s: version.as_bytes(),
-        i: 0,
-    };
-    if !r.peek().is_some_and(|c| c.is_ascii_digit()) {
-        return false;
-    }
-    let mut t = Tok::Digit;
-    loop {
-        let (_, next) = r.token(t);
-        match next {
-            Tok::End => return true,
-            Tok::Invalid => return false,
-            _ => t = next,
-        }
-    }
-}
-
 /// apk-tools' ordering of two version strings.
 pub fn compare(a: &str, b: &str) -> Ordering {
     let (a, b) = (a.trim(), b.trim());
-    match (is_valid(a), is_valid(b)) {
-        (true, true) => {}
-        (false, false) => return a.cmp(b),
-        (false, true) => return Ordering::Less,
-        (true, false) => return Ordering::Greater,
-    }
     let mut ra = Reader {
         s: a.as_bytes(),
         i: 0,
@@ -201,7 +177,25 @@ mod tests {
                 ("2.4.57-r0", "<", "2.4.58-r0"),
                 ("1.2.3_rc1-r0", "<", "1.2.3-r0"),
                 ("1.2.3-r10", ">", "1.2.3-r9"),
-                ("not-a-version", "<", "0"),
+                ("2.3.4-invalid", "<", "3.4.5-r1"),
+                ("3.4.5-r1", "<", "10.1.1-invalid"),
+                ("2.3.4-invalid", "<", "2.3.4"),
+                ("1-r1", "=", "1-r01"),
+                ("1-r", "=", "1-r0"),
+                ("1-r2", ">", "1-r-1"),
+                ("1", "<", "1-ruff"),
+                ("6.6.2p1", ">", "6.6.2_p1"),
+                ("6.6.2p1", "<", "6.6.2p2"),
+                ("1.2_blah", "<", "1.2"),
+                ("1.2_svn1", ">", "1.2_csv2"),
+                ("23_foo", ">", "4_beta"),
+                ("1.0", "<", "1.0bc"),
+                ("a", "<", "b"),
+                (".1", "<", "1"),
+                ("3.9_pre20060124", ">", "0.01"),
+                ("0.1.0_alpha_pre2", "<", "0.1.0_alpha"),
+                ("2.12r-r4", "<", "2.12r-r5"),
+                ("1.3_pre1-r1", "<", "1.3.2"),
             ],
         );
         check_sorted(

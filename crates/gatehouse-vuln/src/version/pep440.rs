@@ -349,6 +349,12 @@ mod tests {
                 ("1.0.x", "<", "1.0.a"),
                 ("1.0-Foo", "=", "1.0-foo"),
                 ("0.9-beta3-dev", "<", "0.9-beta3"),
+                ("0.1-bulbasaur", "<", "0.1-charmander"),
+                ("0.1-charmander", "<", "0.9-doduo"),
+                ("0.9-ivysaur", "<", "1.0"),
+                ("-class.-jw.util.version.version-pre", "<", "1.0"),
+                ("0.9.rev", "<", "1.0"),
+                ("1.2.post3.dev4", ">", "1.2b3.dev4"),
             ],
         );
     }

@@ -1,7 +1,7 @@
 //! RPM package versions (Red Hat, Rocky, AlmaLinux, SUSE, openSUSE, Mageia), ordered as rpm's
 //! `rpmvercmp` orders them.
 //!
-//! `[epoch:]version[-release]`: epoch numerically (missing = 0), then version, then release.
+//! `[epoch:]version[-release]`: epoch (missing = 0), then version, then release (missing first).
 //! `rpmvercmp` skips separators (anything not alphanumeric, `~` or `^`), compares alternating
 //! digit and letter segments (numbers numerically and above letters, letters bytewise), `~`
 //! sorts before everything including the end (`1.0~rc1` < `1.0`), `^` after the end but before
@@ -106,23 +106,27 @@ pub fn rpmvercmp(a: &str, b: &str) -> Ordering {
     }
 }
 
-fn split(v: &str) -> (&str, &str, &str) {
+fn split(v: &str) -> (&str, &str, Option<&str>) {
     let v = v.trim();
-    let (epoch, rest) = match v.split_once(':') {
-        Some((e, r)) if !e.is_empty() && e.bytes().all(|b| b.is_ascii_digit()) => (e, r),
-        _ => ("0", v),
+    let (epoch, rest) = v.split_once(':').unwrap_or(("0", v));
+    let (version, release) = match rest.rsplit_once('-') {
+        Some((version, release)) => (version, Some(release)),
+        None => (rest, None),
     };
-    let (version, release) = rest.rsplit_once('-').unwrap_or((rest, ""));
     (epoch, version, release)
 }
 
-/// rpm's ordering of two `[epoch:]version[-release]` strings.
+/// rpm's ordering of two `[epoch:]version[-release]` strings. Epochs compare with `rpmvercmp`
+/// too (missing = `0`); a missing release sorts before any release, even an empty one.
 pub fn compare(a: &str, b: &str) -> Ordering {
     let (ea, va, ra) = split(a);
     let (eb, vb, rb) = split(b);
-    cmp_digits(ea, eb)
+    rpmvercmp(ea, eb)
         .then_with(|| rpmvercmp(va, vb))
-        .then_with(|| rpmvercmp(ra, rb))
+        .then_with(|| match (ra, rb) {
+            (Some(x), Some(y)) => rpmvercmp(x, y),
+            (x, y) => x.is_some().cmp(&y.is_some()),
+        })
 }
 
 #[cfg(test)]
@@ -180,6 +184,19 @@ mod tests {
                 ("2.4.37-51.el8", "<", "2.4.37-56.el8"),
                 ("2.4.37-51.el8_7.1", ">", "2.4.37-51.el8"),
                 ("1.1.1k-7.el8_6", "<", "1.1.1k-12.el8_9"),
+                ("3", "<", "1:2"),
+                ("13:5", ">", "004:2"),
+                ("01:2", "=", "1:2"),
+                ("a:1", "<", "a1:1"),
+                ("1", "<", "1-0"),
+                ("1", "<", "1-"),
+                ("1-1.", "=", "1-1"),
+                ("1-1.ael7b", "<", "1-1.el7"),
+                ("0:2.4.21-9.EL", "<", "0:2.4.21-9.0.1.EL"),
+                ("1.1.α", "=", "1.1.β"),
+                ("1.1.α", "<", "1.1.a"),
+                ("1.0^git1~pre", "<", "1.0^git1"),
+                ("1.0~rc1", "<", "1.0arc1"),
             ],
         );
     }

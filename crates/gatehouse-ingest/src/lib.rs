@@ -17,6 +17,7 @@
 #![deny(clippy::panic)] // no input may abort the process (every parser is fuzzed)
 #![deny(clippy::indexing_slicing)] // untrusted arrays may be shorter than expected
 
+mod csv;
 pub mod dojo;
 pub mod error;
 mod json;

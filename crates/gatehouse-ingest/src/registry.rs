@@ -28,6 +28,7 @@ static REGISTRY: &[(&str, &dyn Parser)] = &[
     ("Bandit Scan", &parsers::bandit::Bandit),
     ("OSV Scan", &parsers::osv_scanner::OsvScanner),
     ("Snyk Scan", &parsers::snyk::Snyk),
+    ("Generic Findings Import", &parsers::generic::Generic),
 ];
 
 /// The parser for a DefectDojo `scan_type` (exact, case-sensitive, as DefectDojo matches it).

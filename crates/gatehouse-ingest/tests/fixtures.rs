@@ -346,3 +346,113 @@ fixture!(
     "Snyk Scan",
     "snyk/snykcontainer_issue_9270.json"
 );
+fixture!(
+    generic_generic_csv_defect_dojo_csv,
+    "Generic Findings Import",
+    "generic/generic_csv_defect_dojo.csv"
+);
+fixture!(
+    generic_generic_custom_test_json,
+    "Generic Findings Import",
+    "generic/generic_custom_test.json"
+);
+fixture!(
+    generic_generic_custom_test_with_meta_json,
+    "Generic Findings Import",
+    "generic/generic_custom_test_with_meta.json"
+);
+fixture!(
+    generic_generic_empty_json,
+    "Generic Findings Import",
+    "generic/generic_empty.json"
+);
+fixture!(
+    generic_generic_no_type_json,
+    "Generic Findings Import",
+    "generic/generic_no_type.json"
+);
+fixture!(
+    generic_generic_non_numeric_fields_json,
+    "Generic Findings Import",
+    "generic/generic_non_numeric_fields.json"
+);
+fixture!(
+    generic_generic_one_finding_with_component_name_json,
+    "Generic Findings Import",
+    "generic/generic_one_finding_with_component_name.json"
+);
+fixture!(
+    generic_generic_report1_csv,
+    "Generic Findings Import",
+    "generic/generic_report1.csv"
+);
+fixture!(
+    generic_generic_report1_json,
+    "Generic Findings Import",
+    "generic/generic_report1.json"
+);
+fixture!(
+    generic_generic_report1_more_tags_json,
+    "Generic Findings Import",
+    "generic/generic_report1_more_tags.json"
+);
+fixture!(
+    generic_generic_report4_json,
+    "Generic Findings Import",
+    "generic/generic_report4.json"
+);
+fixture!(
+    generic_generic_report_fix_version_csv,
+    "Generic Findings Import",
+    "generic/generic_report_fix_version.csv"
+);
+fixture!(
+    generic_generic_report_kev_cvssv4_csv,
+    "Generic Findings Import",
+    "generic/generic_report_kev_cvssv4.csv"
+);
+fixture!(
+    generic_generic_report_kev_cvssv4_json,
+    "Generic Findings Import",
+    "generic/generic_report_kev_cvssv4.json"
+);
+fixture!(
+    generic_generic_test_type_1_json,
+    "Generic Findings Import",
+    "generic/generic_test_type_1.json"
+);
+fixture!(
+    generic_generic_test_type_2_json,
+    "Generic Findings Import",
+    "generic/generic_test_type_2.json"
+);
+fixture!(
+    generic_generic_test_type_equals_scan_type_json,
+    "Generic Findings Import",
+    "generic/generic_test_type_equals_scan_type.json"
+);
+fixture!(
+    generic_generic_test_type_suffix_json,
+    "Generic Findings Import",
+    "generic/generic_test_type_suffix.json"
+);
+fixture!(
+    generic_generic_two_findings_same_component_name_json,
+    "Generic Findings Import",
+    "generic/generic_two_findings_same_component_name.json"
+);
+fixture!(
+    generic_test_import_report1_json,
+    "Generic Findings Import",
+    "generic/test_import_report1.json"
+);
+fixture!(
+    generic_test_import_report2_json,
+    "Generic Findings Import",
+    "generic/test_import_report2.json"
+);
+fixture!(
+    generic_test_with_image_no_ext_json,
+    "Generic Findings Import",
+    "generic/test_with_image_no_ext.json"
+);

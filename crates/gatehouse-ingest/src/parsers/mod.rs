@@ -3,6 +3,7 @@
 pub mod anchore_grype;
 pub mod bandit;
 pub mod checkov;
+pub mod generic;
 pub mod gitleaks;
 pub mod osv_scanner;
 pub mod sarif;

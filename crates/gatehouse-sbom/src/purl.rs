@@ -1,0 +1,129 @@
+//! Package URLs: built from and parsed into [`Component`]s with the `packageurl` crate, which
+//! applies each type's canonical form (lowercase npm/PyPI names, `_` → `-` for PyPI…).
+
+use std::str::FromStr;
+
+use packageurl::PackageUrl;
+
+use crate::model::{Component, Ecosystem};
+
+/// The canonical purl of `c` (`pkg:type/namespace/name@version?qualifiers#subpath`).
+pub fn build(c: &Component) -> String {
+    if let Some(raw) = &c.raw_purl {
+        return raw.clone();
+    }
+    let ty = c.ecosystem.map_or("generic", Ecosystem::purl_type);
+    // Go module paths are case-sensitive (`github.com/BurntSushi/toml`) and advisories name
+    // them exactly; the crate lowercases golang namespaces, so Go purls are encoded by hand.
+    if c.ecosystem == Some(Ecosystem::Golang) {
+        return fallback(ty, c);
+    }
+    try_build(ty, c).unwrap_or_else(|| fallback(ty, c))
+}
+
+fn try_build(ty: &str, c: &Component) -> Option<String> {
+    let mut purl = PackageUrl::new(ty, c.name.as_str()).ok()?;
+    if let Some(ns) = &c.namespace {
+        purl.with_namespace(ns.as_str()).ok()?;
+    }
+    if !c.version.is_empty() {
+        purl.with_version(c.version.as_str()).ok()?;
+    }
+    for (k, v) in &c.qualifiers {
+        purl.add_qualifier(k.as_str(), v.as_str()).ok()?;
+    }
+    if let Some(sub) = &c.subpath {
+        purl.with_subpath(sub.as_str()).ok()?;
+    }
+    Some(purl.to_string())
+}
+
+/// A purl for names the crate rejects (it validates per-type rules): percent-encode by hand.
+fn fallback(ty: &str, c: &Component) -> String {
+    let enc = |s: &str| {
+        s.bytes()
+            .map(|b| match b {
+                b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'.' | b'-' | b'_' | b'~' => {
+                    (b as char).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect::<String>()
+    };
+    let mut out = format!("pkg:{ty}/");
+    if let Some(ns) = &c.namespace {
+        out.push_str(&ns.split('/').map(enc).collect::<Vec<_>>().join("/"));
+        out.push('/');
+    }
+    out.push_str(&enc(&c.name));
+    if !c.version.is_empty() {
+        out.push('@');
+        out.push_str(&enc(&c.version));
+    }
+    if !c.qualifiers.is_empty() {
+        let q: Vec<String> = c
+            .qualifiers
+            .iter()
+            .map(|(k, v)| format!("{}={}", k, enc(v)))
+            .collect();
+        out.push('?');
+        out.push_str(&q.join("&"));
+    }
+    out
+}
+
+/// Parses a purl into a component (ecosystem, namespace, name, version, qualifiers). Unknown
+/// types keep the purl verbatim in `raw_purl`.
+pub fn parse(text: &str) -> Option<Component> {
+    let purl = PackageUrl::from_str(text).ok()?;
+    let ecosystem = Ecosystem::from_purl_type(purl.ty());
+    let mut c = Component {
+        ecosystem,
+        namespace: purl.namespace().map(str::to_owned),
+        name: purl.name().to_owned(),
+        version: purl.version().unwrap_or_default().to_owned(),
+        qualifiers: purl
+            .qualifiers()
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        subpath: purl.subpath().map(str::to_owned),
+        ..Component::default()
+    };
+    if ecosystem.is_none() {
+        c.raw_purl = Some(text.to_owned());
+    }
+    Some(c)
+}
+
+/// Splits an npm package name into (scope, name): `@babel/core` → (`@babel`, `core`).
+pub fn npm_name(full: &str) -> (Option<String>, String) {
+    match full.strip_prefix('@').and_then(|rest| rest.split_once('/')) {
+        Some((scope, name)) => (Some(format!("@{scope}")), name.to_owned()),
+        None => (None, full.to_owned()),
+    }
+}
+
+/// Splits a Go module path into (namespace, name) at the last `/`.
+pub fn go_name(module: &str) -> (Option<String>, String) {
+    match module.rsplit_once('/') {
+        Some((ns, name)) => (Some(ns.to_owned()), name.to_owned()),
+        None => (None, module.to_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn npm_scoped_and_pypi_normalized() {
+        let (ns, name) = npm_name("@babel/core");
+        let c = Component::new(Ecosystem::Npm, name, "7.0.0").with_namespace(ns);
+        assert_eq!(c.purl(), "pkg:npm/%40babel/core@7.0.0");
+        let p = Component::new(Ecosystem::Pypi, "Charset_Normalizer", "3.4.4");
+        assert_eq!(p.purl(), "pkg:pypi/charset-normalizer@3.4.4");
+        let back = parse("pkg:npm/%40babel/core@7.0.0");
+        assert_eq!(back.map(|c| c.full_name()), Some("@babel/core".to_owned()));
+    }
+}

@@ -1,0 +1,108 @@
+//! Directory trees and single files: reads only the files [`super::wanted`] keeps.
+
+use std::io::Read;
+use std::path::Path;
+
+use walkdir::WalkDir;
+
+use super::{FileEntry, Files, ScanOptions, wanted};
+use crate::error::SbomError;
+
+fn read_capped(
+    path: &Path,
+    opts: &ScanOptions,
+    warnings: &mut Vec<String>,
+) -> Result<Option<Vec<u8>>, SbomError> {
+    let io = |e| SbomError::Io {
+        path: path.display().to_string(),
+        source: e,
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let mut bytes = Vec::new();
+    file.take(opts.max_file_bytes + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > opts.max_file_bytes {
+        warnings.push(format!(
+            "{}: larger than {} bytes, skipped",
+            path.display(),
+            opts.max_file_bytes
+        ));
+        return Ok(None);
+    }
+    Ok(Some(bytes))
+}
+
+/// Collects the wanted files under `root` (symlinks not followed; `.git`, `node_modules`
+/// not entered).
+pub fn collect(root: &Path, opts: &ScanOptions) -> Result<(Files, Vec<String>), SbomError> {
+    let mut files = Files::new();
+    let mut warnings = Vec::new();
+    let walker = WalkDir::new(root)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            !(e.file_type().is_dir()
+                && matches!(e.file_name().to_str(), Some(".git" | "node_modules")))
+        });
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                warnings.push(format!("{e}"));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let Ok(rel) = entry.path().strip_prefix(root) else {
+            continue;
+        };
+        let rel: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        let rel = rel.join("/");
+        if !wanted(&rel) {
+            continue;
+        }
+        if let Some(bytes) = read_capped(entry.path(), opts, &mut warnings)? {
+            files.insert(rel, FileEntry { bytes, layer: None });
+        }
+    }
+    Ok((files, warnings))
+}
+
+/// A single file plus the sibling files catalogers may read.
+pub fn collect_file(path: &Path, opts: &ScanOptions) -> Result<(Files, Vec<String>), SbomError> {
+    let mut files = Files::new();
+    let mut warnings = Vec::new();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let dir = path.parent().unwrap_or(Path::new("."));
+    if let Some(bytes) = read_capped(path, opts, &mut warnings)? {
+        files.insert(name.clone(), FileEntry { bytes, layer: None });
+    }
+    for sib in ["package.json", "go.mod", "go.sum"] {
+        let p = dir.join(sib);
+        if sib != name && p.is_file() {
+            if let Some(bytes) = read_capped(&p, opts, &mut warnings)? {
+                files.insert(sib.to_owned(), FileEntry { bytes, layer: None });
+            }
+        }
+    }
+    if crate::catalog::find(&name).is_none() {
+        return Err(SbomError::Io {
+            path: path.display().to_string(),
+            source: std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "not a lockfile, package database, image or directory gatehouse knows",
+            ),
+        });
+    }
+    Ok((files, warnings))
+}

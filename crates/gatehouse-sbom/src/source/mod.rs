@@ -1,0 +1,171 @@
+//! Sources: what gets scanned. A directory tree, a single lockfile, a `docker save` tarball
+//! or an OCI image layout (directory or tarball). Every source produces a [`Files`] view (the
+//! files catalogers care about, with the layer that last wrote each), then [`catalog`] runs
+//! the catalogers over it.
+//!
+//! Walk policy: `.git` and `node_modules` are not entered (the project's lockfile already
+//! describes what `node_modules` holds; nested copies would double-count). Symlinks are never
+//! followed, in trees or in tars, so symlink loops cannot occur.
+
+pub mod dir;
+pub mod image;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::catalog::{self, os_release};
+use crate::error::SbomError;
+use crate::model::{Component, Sbom, Subject};
+
+/// Limits and switches for a scan.
+#[derive(Debug, Clone)]
+pub struct ScanOptions {
+    /// Largest single file kept for cataloging; bigger ones are skipped with a warning.
+    pub max_file_bytes: u64,
+    /// Most bytes read from all image layers together (decompressed), against decompression
+    /// bombs.
+    pub max_image_bytes: u64,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        Self {
+            max_file_bytes: 256 << 20,
+            max_image_bytes: 32 << 30,
+        }
+    }
+}
+
+/// A file kept for cataloging.
+#[derive(Debug, Clone)]
+pub struct FileEntry {
+    /// Content.
+    pub bytes: Vec<u8>,
+    /// Layer diff_id that wrote it (images only).
+    pub layer: Option<String>,
+}
+
+/// `/`-separated relative path → file.
+pub type Files = BTreeMap<String, FileEntry>;
+
+/// File names kept besides cataloged files: siblings some catalogers read, and distro files.
+const EXTRA_NAMES: &[&str] = &["package.json", "go.mod", "go.sum"];
+const DISTRO_FILES: &[&str] = &[
+    "etc/os-release",
+    "usr/lib/os-release",
+    "etc/debian_version",
+    "etc/alpine-release",
+];
+
+/// Whether a source should keep the file at `path` (relative, `/`-separated).
+pub fn wanted(path: &str) -> bool {
+    if path
+        .split('/')
+        .any(|seg| seg == "node_modules" || seg == ".git")
+    {
+        return false;
+    }
+    let name = path.rsplit('/').next().unwrap_or(path);
+    catalog::find(path).is_some() || EXTRA_NAMES.contains(&name) || DISTRO_FILES.contains(&path)
+}
+
+/// Scans `path`: a directory (a root filesystem or a source tree), an OCI layout directory,
+/// an image tarball, or a single lockfile.
+pub fn scan_path(path: &Path, opts: &ScanOptions) -> Result<Sbom, SbomError> {
+    let io = |e| SbomError::Io {
+        path: path.display().to_string(),
+        source: e,
+    };
+    let meta = std::fs::metadata(path).map_err(io)?;
+    let name = path.display().to_string();
+    if meta.is_dir() {
+        if path.join("oci-layout").is_file() {
+            return image::scan_oci_dir(path, opts);
+        }
+        let (files, warnings) = dir::collect(path, opts)?;
+        let mut sbom = catalog_files(
+            &files,
+            Subject {
+                name,
+                kind: "directory".into(),
+                ..Subject::default()
+            },
+        )?;
+        sbom.warnings.extend(warnings);
+        return Ok(sbom);
+    }
+    if image::is_tar(path).map_err(io)? {
+        return image::scan_tarball(path, opts);
+    }
+    let (files, warnings) = dir::collect_file(path, opts)?;
+    let mut sbom = catalog_files(
+        &files,
+        Subject {
+            name,
+            kind: "file".into(),
+            ..Subject::default()
+        },
+    )?;
+    sbom.warnings.extend(warnings);
+    Ok(sbom)
+}
+
+/// Runs every cataloger over `files` and applies the distro to OS packages. The first
+/// malformed file stops the scan with its error.
+pub fn catalog_files(files: &Files, mut subject: Subject) -> Result<Sbom, SbomError> {
+    let mut comps: Vec<Component> = Vec::new();
+    for (path, entry) in files {
+        let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+        let sibling = |name: &str| {
+            let p = if dir.is_empty() {
+                name.to_owned()
+            } else {
+                format!("{dir}/{name}")
+            };
+            files.get(&p).map(|f| f.bytes.clone())
+        };
+        let Some(result) = catalog::catalog_file(path, &entry.bytes, &sibling) else {
+            continue;
+        };
+        let mut found = result?;
+        if let Some(layer) = &entry.layer {
+            for c in &mut found {
+                c.layers.insert(layer.clone());
+            }
+        }
+        comps.extend(found);
+    }
+    let distro = ["etc/os-release", "usr/lib/os-release"]
+        .iter()
+        .find_map(|p| files.get(*p))
+        .and_then(|f| os_release::parse(&String::from_utf8_lossy(&f.bytes)))
+        .map(|d| {
+            let release = ["etc/debian_version", "etc/alpine-release"]
+                .iter()
+                .find_map(|p| files.get(*p))
+                .map(|f| String::from_utf8_lossy(&f.bytes).into_owned());
+            os_release::refine(d, release.as_deref())
+        });
+    if let Some(d) = &distro {
+        let q = d.qualifier();
+        // Edges point at purls, which change with the qualifier: rewrite both.
+        let mut renamed: BTreeMap<String, String> = BTreeMap::new();
+        for c in comps
+            .iter_mut()
+            .filter(|c| c.ecosystem.is_some_and(crate::model::Ecosystem::is_os))
+        {
+            let old = c.purl();
+            c.namespace = Some(d.id.clone());
+            c.qualifiers.insert("distro".into(), q.clone());
+            renamed.insert(old, c.purl());
+        }
+        for c in &mut comps {
+            c.dependencies = std::mem::take(&mut c.dependencies)
+                .into_iter()
+                .map(|p| renamed.get(&p).cloned().unwrap_or(p))
+                .collect();
+        }
+        subject.distro = Some(q);
+    }
+    Ok(Sbom::new(subject, comps))
+}

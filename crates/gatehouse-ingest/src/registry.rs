@@ -29,6 +29,9 @@ static REGISTRY: &[(&str, &dyn Parser)] = &[
     ("OSV Scan", &parsers::osv_scanner::OsvScanner),
     ("Snyk Scan", &parsers::snyk::Snyk),
     ("Generic Findings Import", &parsers::generic::Generic),
+    ("NPM Audit Scan", &parsers::npm_audit::NpmAudit),
+    ("NPM Audit v7+ Scan", &parsers::npm_audit::NpmAudit7Plus),
+    ("Gosec Scanner", &parsers::gosec::Gosec),
 ];
 
 /// The parser for a DefectDojo `scan_type` (exact, case-sensitive, as DefectDojo matches it).

@@ -456,3 +456,58 @@ fixture!(
     "Generic Findings Import",
     "generic/test_with_image_no_ext.json"
 );
+fixture!(
+    npm_audit_cwe_null_json,
+    "NPM Audit Scan",
+    "npm_audit/cwe_null.json"
+);
+fixture!(
+    npm_audit_empty_with_error_json,
+    "NPM Audit Scan",
+    "npm_audit/empty_with_error.json"
+);
+fixture!(
+    npm_audit_many_vuln_json,
+    "NPM Audit Scan",
+    "npm_audit/many_vuln.json"
+);
+fixture!(
+    npm_audit_many_vuln_with_groups_json,
+    "NPM Audit Scan",
+    "npm_audit/many_vuln_with_groups.json"
+);
+fixture!(
+    npm_audit_many_vuln_with_groups_different_titles_json,
+    "NPM Audit Scan",
+    "npm_audit/many_vuln_with_groups_different_titles.json"
+);
+fixture!(
+    npm_audit_no_vuln_json,
+    "NPM Audit Scan",
+    "npm_audit/no_vuln.json"
+);
+fixture!(
+    npm_audit_one_vuln_json,
+    "NPM Audit Scan",
+    "npm_audit/one_vuln.json"
+);
+fixture!(
+    npm_audit_7_plus_multiple_cwes_fabricated_json,
+    "NPM Audit v7+ Scan",
+    "npm_audit_7_plus/multiple_cwes_fabricated.json"
+);
+fixture!(
+    npm_audit_7_plus_no_vuln_json,
+    "NPM Audit v7+ Scan",
+    "npm_audit_7_plus/no_vuln.json"
+);
+fixture!(
+    npm_audit_7_plus_one_vuln_json,
+    "NPM Audit v7+ Scan",
+    "npm_audit_7_plus/one_vuln.json"
+);
+fixture!(
+    gosec_many_vulns_json,
+    "Gosec Scanner",
+    "gosec/many_vulns.json"
+);

@@ -5,6 +5,8 @@ pub mod bandit;
 pub mod checkov;
 pub mod generic;
 pub mod gitleaks;
+pub mod gosec;
+pub mod npm_audit;
 pub mod osv_scanner;
 pub mod sarif;
 pub mod semgrep;

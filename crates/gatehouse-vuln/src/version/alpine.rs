@@ -47,7 +47,7 @@ impl Reader<'_> {
 
     /// Reads the token of kind `t`; returns its value and the kind of the next token.
     fn token(&mut self, t: Tok) -> (i128, Tok) {
-        let mut value = 0;
+        let value;
         let mut next = Tok::Invalid;
         match t {
             Tok::DigitOrZero if self.peek() == Some(b'0') => {

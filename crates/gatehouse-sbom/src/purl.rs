@@ -93,7 +93,38 @@ pub fn parse(text: &str) -> Option<Component> {
     if ecosystem.is_none() {
         c.raw_purl = Some(text.to_owned());
     }
+    if ecosystem == Some(Ecosystem::Golang) {
+        // Keep the module path's case (the crate lowercases golang namespaces).
+        let rest = text.get("pkg:golang/".len()..).unwrap_or_default();
+        let path = rest.split(['@', '?', '#']).next().unwrap_or_default();
+        if let Some((ns, _)) = path.rsplit_once('/') {
+            c.namespace = Some(percent_decode(ns));
+        }
+    }
     Some(c)
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (b, hex) {
+            (b'%', Some(v)) => {
+                out.push(v);
+                i += 3;
+            }
+            _ => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Splits an npm package name into (scope, name): `@babel/core` → (`@babel`, `core`).

@@ -12,7 +12,6 @@ pub(crate) fn parse(bytes: &[u8], hint: &str) -> Result<Value, IngestError> {
 }
 
 /// Parses JSON Lines (one document per non-blank line); positions are in the whole file.
-#[allow(dead_code)] // for JSON Lines reports (Nuclei); remove once used
 pub(crate) fn parse_lines(bytes: &[u8], hint: &str) -> Result<Vec<Value>, IngestError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut values = Vec::new();

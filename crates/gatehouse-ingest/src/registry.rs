@@ -32,6 +32,11 @@ static REGISTRY: &[(&str, &dyn Parser)] = &[
     ("NPM Audit Scan", &parsers::npm_audit::NpmAudit),
     ("NPM Audit v7+ Scan", &parsers::npm_audit::NpmAudit7Plus),
     ("Gosec Scanner", &parsers::gosec::Gosec),
+    ("KICS Scan", &parsers::kics::Kics),
+    ("TFSec Scan", &parsers::tfsec::TfSec),
+    ("Terrascan Scan", &parsers::terrascan::Terrascan),
+    ("Nuclei Scan", &parsers::nuclei::Nuclei),
+    ("Hadolint Dockerfile check", &parsers::hadolint::Hadolint),
 ];
 
 /// The parser for a DefectDojo `scan_type` (exact, case-sensitive, as DefectDojo matches it).

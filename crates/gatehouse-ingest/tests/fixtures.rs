@@ -511,3 +511,70 @@ fixture!(
     "Gosec Scanner",
     "gosec/many_vulns.json"
 );
+fixture!(
+    kics_many_findings_json,
+    "KICS Scan",
+    "kics/many_findings.json"
+);
+fixture!(kics_no_findings_json, "KICS Scan", "kics/no_findings.json");
+fixture!(
+    tfsec_many_findings_legacy_json,
+    "TFSec Scan",
+    "tfsec/many_findings_legacy.json"
+);
+fixture!(
+    tfsec_no_findings_json,
+    "TFSec Scan",
+    "tfsec/no_findings.json"
+);
+fixture!(
+    tfsec_one_finding_legacy_json,
+    "TFSec Scan",
+    "tfsec/one_finding_legacy.json"
+);
+fixture!(
+    terrascan_many_findings_json,
+    "Terrascan Scan",
+    "terrascan/many_findings.json"
+);
+fixture!(
+    terrascan_no_findings_json,
+    "Terrascan Scan",
+    "terrascan/no_findings.json"
+);
+fixture!(nuclei_empty_jsonl, "Nuclei Scan", "nuclei/empty.jsonl");
+fixture!(
+    nuclei_issue_9201_json,
+    "Nuclei Scan",
+    "nuclei/issue_9201.json"
+);
+fixture!(
+    nuclei_many_findings_new_json,
+    "Nuclei Scan",
+    "nuclei/many_findings_new.json"
+);
+fixture!(
+    nuclei_many_findings_third_json,
+    "Nuclei Scan",
+    "nuclei/many_findings_third.json"
+);
+fixture!(
+    nuclei_multi_cwe_fabricated_json,
+    "Nuclei Scan",
+    "nuclei/multi_cwe_fabricated.json"
+);
+fixture!(
+    nuclei_multiple_matches_json,
+    "Nuclei Scan",
+    "nuclei/multiple_matches.json"
+);
+fixture!(
+    nuclei_no_findings_json,
+    "Nuclei Scan",
+    "nuclei/no_findings.json"
+);
+fixture!(
+    hadolint_one_dockerfile_json,
+    "Hadolint Dockerfile check",
+    "hadolint/one_dockerfile.json"
+);

@@ -37,6 +37,8 @@ static REGISTRY: &[(&str, &dyn Parser)] = &[
     ("Terrascan Scan", &parsers::terrascan::Terrascan),
     ("Nuclei Scan", &parsers::nuclei::Nuclei),
     ("Hadolint Dockerfile check", &parsers::hadolint::Hadolint),
+    ("Trufflehog Scan", &parsers::trufflehog::Trufflehog),
+    ("Trufflehog3 Scan", &parsers::trufflehog::Trufflehog3),
 ];
 
 /// The parser for a DefectDojo `scan_type` (exact, case-sensitive, as DefectDojo matches it).

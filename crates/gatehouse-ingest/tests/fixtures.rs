@@ -578,3 +578,28 @@ fixture!(
     "Hadolint Dockerfile check",
     "hadolint/one_dockerfile.json"
 );
+fixture!(
+    trufflehog_v3_git_json,
+    "Trufflehog Scan",
+    "trufflehog/v3_git.json"
+);
+fixture!(
+    trufflehog_v3_github_json,
+    "Trufflehog Scan",
+    "trufflehog/v3_github.json"
+);
+fixture!(
+    trufflehog3_many_vulns_current_json,
+    "Trufflehog3 Scan",
+    "trufflehog3/many_vulns_current.json"
+);
+fixture!(
+    trufflehog3_many_vulns_legacy_json,
+    "Trufflehog3 Scan",
+    "trufflehog3/many_vulns_legacy.json"
+);
+fixture!(
+    trufflehog3_zero_vulns_json,
+    "Trufflehog3 Scan",
+    "trufflehog3/zero_vulns.json"
+);

@@ -17,3 +17,4 @@ pub mod snyk;
 pub mod terrascan;
 pub mod tfsec;
 pub mod trivy;
+pub mod trufflehog;

@@ -1,1 +1,0 @@
-//! The local advisory store (filled in below).

@@ -100,12 +100,12 @@ pub enum SbomError {
     #[error(transparent)]
     Catalog(#[from] CatalogError),
     /// Reading the source failed.
-    #[error("`{path}`: {source}")]
+    #[error("`{path}`: {error}")]
     Io {
         /// The file or directory.
         path: String,
         /// The I/O error.
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// A container image (tarball or OCI layout) is malformed.
     #[error("`{path}`: {message}")]

@@ -50,3 +50,36 @@ pub(crate) fn set(v: &mut serde_json::Value, key: &str, value: serde_json::Value
         o.insert(key.to_owned(), value);
     }
 }
+
+/// RFC 3339 UTC text for a Unix time (`1970-01-01T00:00:00Z` for 0), for callers that pass
+/// "now" or `SOURCE_DATE_EPOCH` as the document timestamp.
+pub fn rfc3339_utc(unix_secs: i64) -> String {
+    let days = unix_secs.div_euclid(86_400);
+    let secs = unix_secs.rem_euclid(86_400);
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        secs / 3_600,
+        secs % 3_600 / 60,
+        secs % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn rfc3339() {
+        assert_eq!(super::rfc3339_utc(0), "1970-01-01T00:00:00Z");
+        assert_eq!(super::rfc3339_utc(1_767_225_600), "2026-01-01T00:00:00Z");
+        assert_eq!(super::rfc3339_utc(951_827_696), "2000-02-29T12:34:56Z");
+    }
+}

@@ -15,7 +15,7 @@ fn read_capped(
 ) -> Result<Option<Vec<u8>>, SbomError> {
     let io = |e| SbomError::Io {
         path: path.display().to_string(),
-        source: e,
+        error: e,
     };
     let file = std::fs::File::open(path).map_err(io)?;
     let mut bytes = Vec::new();
@@ -98,7 +98,7 @@ pub fn collect_file(path: &Path, opts: &ScanOptions) -> Result<(Files, Vec<Strin
     if crate::catalog::find(&name).is_none() {
         return Err(SbomError::Io {
             path: path.display().to_string(),
-            source: std::io::Error::new(
+            error: std::io::Error::new(
                 std::io::ErrorKind::InvalidInput,
                 "not a lockfile, package database, image or directory gatehouse knows",
             ),

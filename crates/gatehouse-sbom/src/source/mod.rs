@@ -74,7 +74,7 @@ pub fn wanted(path: &str) -> bool {
 pub fn scan_path(path: &Path, opts: &ScanOptions) -> Result<Sbom, SbomError> {
     let io = |e| SbomError::Io {
         path: path.display().to_string(),
-        source: e,
+        error: e,
     };
     let meta = std::fs::metadata(path).map_err(io)?;
     let name = path.display().to_string();

@@ -24,6 +24,8 @@ enum Command {
     Policy(commands::policy::PolicyArgs),
     /// Built-in misconfiguration rules over Terraform plans, Kubernetes and Dockerfiles.
     Check(commands::check::CheckArgs),
+    /// Software bill of materials (CycloneDX 1.6, SPDX 2.3) of a source tree or an image.
+    Sbom(commands::sbom::SbomArgs),
 }
 
 fn main() -> ExitCode {
@@ -53,6 +55,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Policy(args) => commands::policy::run(args, sub),
         Command::Check(args) => commands::check::run(args),
+        Command::Sbom(args) => commands::sbom::run(args),
     }
 }
 

@@ -37,3 +37,4 @@ pub mod store;
 pub mod version;
 
 pub use ecosystem::{Ecosystem, Scheme};
+pub use store::{ImportReport, Manifest, Store, StoreError};

@@ -39,6 +39,11 @@ static REGISTRY: &[(&str, &dyn Parser)] = &[
     ("Hadolint Dockerfile check", &parsers::hadolint::Hadolint),
     ("Trufflehog Scan", &parsers::trufflehog::Trufflehog),
     ("Trufflehog3 Scan", &parsers::trufflehog::Trufflehog3),
+    (
+        "Dependency Check Scan",
+        &parsers::dependency_check::DependencyCheck,
+    ),
+    ("ZAP Scan", &parsers::zap::Zap),
 ];
 
 /// The parser for a DefectDojo `scan_type` (exact, case-sensitive, as DefectDojo matches it).

@@ -603,3 +603,75 @@ fixture!(
     "Trufflehog3 Scan",
     "trufflehog3/zero_vulns.json"
 );
+fixture!(
+    dependency_check_dc_empty_xml,
+    "Dependency Check Scan",
+    "dependency_check/dc_empty.xml"
+);
+fixture!(
+    dependency_check_single_dependency_with_related_no_vulnerability_xml,
+    "Dependency Check Scan",
+    "dependency_check/single_dependency_with_related_no_vulnerability.xml"
+);
+fixture!(
+    dependency_check_single_vuln_xml,
+    "Dependency Check Scan",
+    "dependency_check/single_vuln.xml"
+);
+fixture!(
+    dependency_check_version_6_5_3_xml,
+    "Dependency Check Scan",
+    "dependency_check/version-6.5.3.xml"
+);
+fixture!(
+    dependency_check_version_6_5_3_multi_cwe_fabricated_xml,
+    "Dependency Check Scan",
+    "dependency_check/version-6.5.3_multi_cwe_fabricated.xml"
+);
+fixture!(zap_0_zap_sample_xml, "ZAP Scan", "zap/0_zap_sample.xml");
+fixture!(
+    zap_0_zap_sample_without_zap3_xml,
+    "ZAP Scan",
+    "zap/0_zap_sample_without_zap3.xml"
+);
+fixture!(
+    zap_1_zap_sample_0_and_new_absent_xml,
+    "ZAP Scan",
+    "zap/1_zap_sample_0_and_new_absent.xml"
+);
+fixture!(
+    zap_2_zap_sample_0_and_new_endpoint_xml,
+    "ZAP Scan",
+    "zap/2_zap_sample_0_and_new_endpoint.xml"
+);
+fixture!(
+    zap_3_zap_sampl_0_and_different_severities_xml,
+    "ZAP Scan",
+    "zap/3_zap_sampl_0_and_different_severities.xml"
+);
+fixture!(
+    zap_5_zap_sample_one_xml,
+    "ZAP Scan",
+    "zap/5_zap_sample_one.xml"
+);
+fixture!(
+    zap_dvwa_baseline_dojo_xml,
+    "ZAP Scan",
+    "zap/dvwa_baseline_dojo.xml"
+);
+fixture!(
+    zap_dvwa_baseline_dojo_fabricated_internal_duplicates_xml,
+    "ZAP Scan",
+    "zap/dvwa_baseline_dojo_fabricated_internal_duplicates.xml"
+);
+fixture!(
+    zap_dvwa_baseline_dojo_fabricated_internal_duplicates_subset_xml,
+    "ZAP Scan",
+    "zap/dvwa_baseline_dojo_fabricated_internal_duplicates_subset.xml"
+);
+fixture!(
+    zap_dvwa_baseline_dojo_subset_xml,
+    "ZAP Scan",
+    "zap/dvwa_baseline_dojo_subset.xml"
+);
+fixture!(zap_empty_2_9_0_xml, "ZAP Scan", "zap/empty_2.9.0.xml");

@@ -3,6 +3,7 @@
 pub mod anchore_grype;
 pub mod bandit;
 pub mod checkov;
+pub mod dependency_check;
 pub mod generic;
 pub mod gitleaks;
 pub mod gosec;
@@ -18,3 +19,4 @@ pub mod terrascan;
 pub mod tfsec;
 pub mod trivy;
 pub mod trufflehog;
+pub mod zap;

@@ -30,3 +30,37 @@ result(r, attr, msg) := {"msg": msg, "resource": r.address, "attribute": attr}
 
 # CIDR blocks that mean "the whole internet".
 internet_cidrs := {"0.0.0.0/0", "::/0"}
+
+# True when the resource's configuration block sets `attr` (a constant or an expression). An
+# unknown value that is not configured is a provider-computed default, not the user's choice.
+configured(r, attr) if attr in object.get(r, "configured", [])
+
+# The value of `attr` as the user configured it: the planned value when known; "<unknown>" when it
+# is unknown (or absent from the planned values) but configured (an expression such as a reference to a resource still to be created);
+# `fallback` (the provider default) when absent, null, or computed without configuration.
+effective(r, attr, fallback) := v if {
+	v := r.values[attr]
+	v != null
+} else := "<unknown>" if {
+	unknown(r, attr)
+	configured(r, attr)
+} else := "<unknown>" if {
+	# Absent from the planned values (not even null) but set in the configuration: a partial plan
+	# document; the configured expression decides, and it is not known here.
+	not r.values[attr]
+	not attr in object.keys(r.values)
+	configured(r, attr)
+} else := fallback
+
+# True for a non-empty value: not null, "", [] or {}.
+present(v) if {
+	v != null
+	v != ""
+	v != []
+	v != {}
+}
+
+# `x` when it is an array, else [] (null, absent blocks and unexpected shapes iterate as empty).
+list(x) := x if is_array(x)
+
+list(x) := [] if not is_array(x)

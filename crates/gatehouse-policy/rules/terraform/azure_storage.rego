@@ -86,3 +86,71 @@ deny_min_tls contains result if {
 	not version in {"TLS1_2", "TLS1_3"}
 	result := tf.result(r, "min_tls_version", sprintf("Storage account '%s' must set min_tls_version=TLS1_2 (found '%v').", [r.address, version]))
 }
+
+# METADATA
+# title: Storage account accepts plain HTTP
+# description: |
+#   Traffic to the account must use HTTPS. gatehouse reads the azurerm v4 name
+#   `https_traffic_only_enabled` and the v3 name `enable_https_traffic_only`; absent means the
+#   provider default (true).
+#   Differs from Checkov: CKV_AZURE_3 reads only the v3 name, so on azurerm v4 plans it passes every
+#   account, including those with `https_traffic_only_enabled = false` (a Checkov bug; gatehouse fails them).
+# custom:
+#   id: GH-AZR-004
+#   severity: medium
+#   checkov: CKV_AZURE_3
+#   input: terraform
+#   remediation: Set `https_traffic_only_enabled = true` (azurerm v4; `enable_https_traffic_only` on v3).
+#   before: |
+#     resource "azurerm_storage_account" "logs" {
+#       https_traffic_only_enabled = false
+#     }
+#   after: |
+#     resource "azurerm_storage_account" "logs" {
+#       https_traffic_only_enabled = true
+#     }
+#   references:
+#     - https://learn.microsoft.com/azure/storage/common/storage-require-secure-transfer
+deny_http_allowed contains result if {
+	some r in tf.resources("azurerm_storage_account")
+	some attr in ["https_traffic_only_enabled", "enable_https_traffic_only"]
+	r.values[attr] == false
+	result := tf.result(r, attr, sprintf("Storage account '%s' accepts plain HTTP; set %s=true.", [r.address, attr]))
+}
+
+# METADATA
+# title: Storage account network rules allow by default
+# description: |
+#   The account firewall's `default_action` must be `Deny` (on the account's `network_rules` block
+#   or an `azurerm_storage_account_network_rules` resource). No network rules at all is not decided
+#   here, as in Checkov (public network access is GH-AZR-001).
+# custom:
+#   id: GH-AZR-005
+#   severity: medium
+#   checkov: CKV_AZURE_35
+#   input: terraform
+#   remediation: Set `network_rules { default_action = "Deny" }` and list the allowed networks.
+#   before: |
+#     network_rules {
+#       default_action = "Allow"
+#     }
+#   after: |
+#     network_rules {
+#       default_action = "Deny"
+#       ip_rules       = ["203.0.113.0/24"]
+#     }
+#   references:
+#     - https://learn.microsoft.com/azure/storage/common/storage-network-security
+deny_network_default_allow contains result if {
+	some r in tf.resources("azurerm_storage_account")
+	some rules in tf.list(r.values.network_rules)
+	rules.default_action != "Deny"
+	result := tf.result(r, "network_rules", sprintf("Storage account '%s' network rules default to '%s'; use Deny.", [r.address, rules.default_action]))
+}
+
+deny_network_default_allow contains result if {
+	some r in tf.resources("azurerm_storage_account_network_rules")
+	action := r.values.default_action
+	action != "Deny"
+	result := tf.result(r, "default_action", sprintf("Storage account network rules '%s' default to '%s'; use Deny.", [r.address, action]))
+}

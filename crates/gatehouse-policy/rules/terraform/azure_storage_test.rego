@@ -43,3 +43,26 @@ test_old_tls_fails_and_tls13_passes if {
 	count(azure_storage.deny_min_tls) == 1 with input as account(object.union(compliant, {"min_tls_version": "TLS1_1"}), {})
 	count(azure_storage.deny_min_tls) == 0 with input as account(object.union(compliant, {"min_tls_version": "TLS1_3"}), {})
 }
+
+test_https_only_v4_and_v3_names if {
+	count(azure_storage.deny_http_allowed) == 0 with input as account(object.union(compliant, {"https_traffic_only_enabled": true}), {})
+	count(azure_storage.deny_http_allowed) == 1 with input as account(object.union(compliant, {"https_traffic_only_enabled": false}), {})
+	count(azure_storage.deny_http_allowed) == 1 with input as account(object.union(compliant, {"enable_https_traffic_only": false}), {})
+}
+
+test_http_allowed_absent_is_the_provider_default_true if {
+	count(azure_storage.deny_http_allowed) == 0 with input as account(compliant, {})
+}
+
+test_network_default_action if {
+	count(azure_storage.deny_network_default_allow) == 0 with input as account(object.union(compliant, {"network_rules": [{"default_action": "Deny"}]}), {})
+	count(azure_storage.deny_network_default_allow) == 1 with input as account(object.union(compliant, {"network_rules": [{"default_action": "Allow"}]}), {})
+	count(azure_storage.deny_network_default_allow) == 0 with input as account(object.union(compliant, {"network_rules": []}), {})
+}
+
+rules(action) := {"resources": [{"address": "azurerm_storage_account_network_rules.r", "type": "azurerm_storage_account_network_rules", "values": {"default_action": action}, "unknown": {}}]}
+
+test_network_rules_resource if {
+	count(azure_storage.deny_network_default_allow) == 1 with input as rules("Allow")
+	count(azure_storage.deny_network_default_allow) == 0 with input as rules("Deny")
+}

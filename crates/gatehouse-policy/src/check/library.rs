@@ -9,7 +9,71 @@ pub const MODULES: &[(&str, &str)] = &[
         include_str!("../../rules/lib/terraform.rego"),
     ),
     (
+        "lib/kubernetes.rego",
+        include_str!("../../rules/lib/kubernetes.rego"),
+    ),
+    (
         "terraform/azure_storage.rego",
         include_str!("../../rules/terraform/azure_storage.rego"),
+    ),
+    (
+        "terraform/azure_keyvault.rego",
+        include_str!("../../rules/terraform/azure_keyvault.rego"),
+    ),
+    (
+        "terraform/azure_database.rego",
+        include_str!("../../rules/terraform/azure_database.rego"),
+    ),
+    (
+        "terraform/azure_aks.rego",
+        include_str!("../../rules/terraform/azure_aks.rego"),
+    ),
+    (
+        "terraform/azure_network.rego",
+        include_str!("../../rules/terraform/azure_network.rego"),
+    ),
+    (
+        "terraform/aws_network.rego",
+        include_str!("../../rules/terraform/aws_network.rego"),
+    ),
+    (
+        "terraform/aws_rds.rego",
+        include_str!("../../rules/terraform/aws_rds.rego"),
+    ),
+    (
+        "terraform/aws_storage.rego",
+        include_str!("../../rules/terraform/aws_storage.rego"),
+    ),
+    (
+        "terraform/aws_iam.rego",
+        include_str!("../../rules/terraform/aws_iam.rego"),
+    ),
+    (
+        "terraform/aws_logging.rego",
+        include_str!("../../rules/terraform/aws_logging.rego"),
+    ),
+    (
+        "terraform/aws_lb.rego",
+        include_str!("../../rules/terraform/aws_lb.rego"),
+    ),
+    (
+        "terraform/aws_compute.rego",
+        include_str!("../../rules/terraform/aws_compute.rego"),
+    ),
+    (
+        "terraform/gcp.rego",
+        include_str!("../../rules/terraform/gcp.rego"),
+    ),
+    (
+        "kubernetes/pod_security.rego",
+        include_str!("../../rules/kubernetes/pod_security.rego"),
+    ),
+    (
+        "kubernetes/workload.rego",
+        include_str!("../../rules/kubernetes/workload.rego"),
+    ),
+    (
+        "dockerfile/dockerfile.rego",
+        include_str!("../../rules/dockerfile/dockerfile.rego"),
     ),
 ];

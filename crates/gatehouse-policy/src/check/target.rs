@@ -201,6 +201,12 @@ fn tf_config_resources(hcl: &Json, map: &SourceMap) -> Json {
                         values.insert(k.clone(), v.clone());
                     }
                 }
+                let configured: Vec<Json> = block
+                    .as_object()
+                    .into_iter()
+                    .flatten()
+                    .map(|(k, _)| Json::String(k.clone()))
+                    .collect();
                 let line = map.line_of(&format!("/resource/{ty}/{name}/{i}"));
                 resources.push(json!({
                     "address": format!("{ty}.{name}"),
@@ -210,6 +216,7 @@ fn tf_config_resources(hcl: &Json, map: &SourceMap) -> Json {
                     "actions": ["create"],
                     "values": values,
                     "unknown": unknown,
+                    "configured": configured,
                     "line": line,
                 }));
             }

@@ -15,7 +15,23 @@ pub fn is_plan(value: &Json) -> bool {
 /// The rule input for a plan: `{"resources": [...]}`. Managed resources from `resource_changes`
 /// whose action is not a pure delete (create, update, replace and no-op count), with planned values
 /// and `after_unknown`; when a plan has no `resource_changes`, `planned_values` modules are walked.
+/// `configured` lists the attributes the resource's configuration block sets (a constant or an
+/// expression), so a rule can tell "unknown because it references something new" from "unknown
+/// because the provider computes a default".
 pub fn normalize(plan: &Json) -> Json {
+    let mut configured = BTreeMap::new();
+    collect_configured(&plan["configuration"]["root_module"], "", &mut configured);
+    let configured_of = |module: &Json, ty: &Json, name: &Json| -> Json {
+        let key = (
+            module.as_str().map(strip_indexes).unwrap_or_default(),
+            format!(
+                "{}.{}",
+                ty.as_str().unwrap_or(""),
+                name.as_str().unwrap_or("")
+            ),
+        );
+        configured.get(&key).cloned().unwrap_or_else(|| json!([]))
+    };
     let mut resources = Vec::new();
     if let Some(changes) = plan["resource_changes"].as_array() {
         for rc in changes {
@@ -38,12 +54,38 @@ pub fn normalize(plan: &Json) -> Json {
                 "actions": actions,
                 "values": object_or_empty(&rc["change"]["after"]),
                 "unknown": object_or_empty(&rc["change"]["after_unknown"]),
+                "configured": configured_of(
+                    rc.get("module_address").unwrap_or(&Json::Null),
+                    &rc["type"],
+                    &rc["name"],
+                ),
             }));
         }
     } else {
         walk_module(&plan["planned_values"]["root_module"], &mut resources);
     }
     json!({ "resources": resources })
+}
+
+/// `(module path, "type.name")` → names of the attributes its configuration block sets.
+fn collect_configured(module: &Json, prefix: &str, out: &mut BTreeMap<(String, String), Json>) {
+    for r in module["resources"].as_array().into_iter().flatten() {
+        let (Some(address), Some(expressions)) =
+            (r["address"].as_str(), r["expressions"].as_object())
+        else {
+            continue;
+        };
+        let keys: Vec<Json> = expressions.keys().cloned().map(Json::String).collect();
+        out.insert((prefix.to_string(), address.to_string()), Json::Array(keys));
+    }
+    for (name, call) in module["module_calls"].as_object().into_iter().flatten() {
+        let path = if prefix.is_empty() {
+            format!("module.{name}")
+        } else {
+            format!("{prefix}.module.{name}")
+        };
+        collect_configured(&call["module"], &path, out);
+    }
 }
 
 fn object_or_empty(v: &Json) -> Json {
@@ -193,6 +235,22 @@ mod tests {
             .collect();
         assert_eq!(addresses, vec!["a.y", "module.m.a.w"]);
         assert_eq!(r["resources"][0]["unknown"]["id"], true);
+    }
+
+    #[test]
+    fn configured_attributes_come_from_the_configuration_block() {
+        let plan = json!({
+            "resource_changes": [
+                {"address": "module.m[0].a.x", "module_address": "module.m[0]", "type": "a", "name": "x", "mode": "managed", "change": {"actions": ["create"], "after": {}}},
+            ],
+            "configuration": {"root_module": {"module_calls": {"m": {"module": {"resources": [
+                {"address": "a.x", "expressions": {"kms_key_id": {"references": ["aws_kms_key.k.arn"]}}}
+            ]}}}}}
+        });
+        assert_eq!(
+            normalize(&plan)["resources"][0]["configured"],
+            json!(["kms_key_id"])
+        );
     }
 
     #[test]

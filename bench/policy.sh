@@ -8,7 +8,7 @@
 #   bench/policy.sh [--runs N] [--plan-resources N] [--k8s-files N] [--seed N]
 #
 # Environment: GATEHOUSE=path/to/binary skips the cargo build; CARGO_TARGET_DIR is honoured;
-# BENCH_WORK=dir moves the generated inputs and raw results (default bench/.work).
+# BENCH_WORK=dir moves the generated inputs, raw results and report.md (default bench/.work).
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -64,7 +64,9 @@ OPA_PY=$VENV/bin/python
 
 if [[ -n ${GATEHOUSE:-} ]]; then
   GH=$GATEHOUSE
+  GH_FROM="given as GATEHOUSE=$GATEHOUSE (not rebuilt)"
 else
+  GH_FROM="built by this script from the working tree"
   log "building gatehouse (release)"
   (cd "$REPO" && cargo build --release --quiet --bin gatehouse)
   GH=${CARGO_TARGET_DIR:-$REPO/target}/release/gatehouse
@@ -95,13 +97,12 @@ P_V0=$REPO/examples/policy            # the brief's policy, verbatim Rego v0
 P_V1=$BENCH_DIR/policies/storage-v1   # the same policy in Rego v1 (all OPA here can parse)
 P_K8S=$BENCH_DIR/policies/k8s
 
-# --- measuring ---
+# --- measuring ---------------------------------------------------------------------------------
 # Other work on the machine skews every figure: say so rather than measure quietly.
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 if awk -v l="${LOAD_BEFORE%% *}" 'BEGIN { exit !(l > 0.5) }'; then
   log "warning: 1-minute load average is $LOAD_BEFORE; results will be noisy"
 fi
-------------------------------------------------------------------------------
 RESULTS=$WORK/results.tsv
 printf 'id\tlabel\tcount\twall_s\trss_kb\tuser_s\tsys_s\n' > "$RESULTS"
 RAW=$WORK/raw
@@ -170,6 +171,8 @@ measure k8s_opa opa "k8s: OPA via bindings, $Q JSON copies" -- \
 "$OPA_PY" "$BENCH_DIR/opa_driver.py" --phases --policy "$P_V1" "$PLAN" 2> "$RAW/plan_opa.phases" > /dev/null
 "$OPA_PY" "$BENCH_DIR/opa_driver.py" --phases --policy "$P_K8S" "${JSONS[@]}" 2> "$RAW/k8s_opa.phases" > /dev/null
 
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+
 # --- report ------------------------------------------------------------------------------------
 OPA_VERSION=$("$OPA_PY" - <<'PY'
 # The module version recorded in the Go build info of the bundled library.
@@ -182,7 +185,8 @@ PY
 COMMIT=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)
 DIRTY=$(git -C "$REPO" status --porcelain --untracked-files=no 2>/dev/null | grep -q . && echo " (+ uncommitted changes)" || true)
 CPU=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
-python3 - "$RESULTS" "$RAW" <<PY
+REPORT=$WORK/report.md
+python3 - "$RESULTS" "$RAW" > "$REPORT" <<PY
 import csv, os, sys
 rows = {r["id"]: r for r in csv.DictReader(open(sys.argv[1]), delimiter="\t")}
 raw = sys.argv[2]
@@ -191,7 +195,8 @@ print("## gatehouse vs OPA: $(date -u +%Y-%m-%d), commit $COMMIT$DIRTY")
 print()
 print("Machine: $(nproc) cores ($CPU), $(free -g | awk '/^Mem:/ {print $2}') GiB RAM; OPA $OPA_VERSION "
       "(opa-golib-python-bindings 0.4.4) on Python $("$OPA_PY" -c 'import sys; print(sys.version.split()[0])'); "
-      "median of $RUNS runs after a warm-up; whole process, GNU time; load average before the runs: $LOAD_BEFORE.")
+      "median of $RUNS runs after a warm-up; whole process, GNU time; load average before the runs: $LOAD_BEFORE, "
+      "after: $LOAD_AFTER. gatehouse binary $GH_FROM.")
 print()
 print("| run | deny results | wall s | peak RSS MiB | user s | sys s |")
 print("|---|---:|---:|---:|---:|---:|")
@@ -203,8 +208,8 @@ def ratio(a, b, k): return f(a, k) / max(f(b, k), 0.005)
 print()
 print("Ratios (OPA / gatehouse; above 1 means gatehouse is faster or smaller):")
 print()
-print("| comparison | time | peak RSS |")
-print("|---|---:|---:|")
+print("| comparison | wall time | CPU time (user+sys) | peak RSS |")
+print("|---|---:|---:|---:|")
 for a, b, what in [
     ("plan_opa", "plan_gh_v1", "plan: OPA vs gatehouse (v1 policy)"),
     ("plan_opa", "plan_gh_v0", "plan: OPA vs gatehouse (verbatim v0 policy)"),
@@ -212,7 +217,8 @@ for a, b, what in [
     ("k8s_opa", "k8s_gh", "k8s: OPA (JSON) vs gatehouse (YAML), $Q files"),
     ("k8s_opa", "k8s_gh_json", "k8s: OPA (JSON) vs gatehouse (JSON), $Q files"),
 ]:
-    print(f"| {what} | {ratio(a, b, 'wall_s'):.1f}x | {ratio(a, b, 'rss_kb'):.1f}x |")
+    cpu = (f(a, "user_s") + f(a, "sys_s")) / max(f(b, "user_s") + f(b, "sys_s"), 0.005)
+    print(f"| {what} | {ratio(a, b, 'wall_s'):.1f}x | {cpu:.1f}x | {ratio(a, b, 'rss_kb'):.1f}x |")
 print()
 t = [f(i, "wall_s") for i in ("k8s_gh_f", "k8s_gh_h", "k8s_gh")]
 print(f"gatehouse scaling on YAML files: $F -> $H -> $Q files took {t[0]:.2f} -> {t[1]:.2f} -> {t[2]:.2f} s "
@@ -226,6 +232,8 @@ for name in ("plan_opa", "k8s_opa"):
     if os.path.exists(p):
         print(f"OPA driver {name.split('_')[0]}: " + open(p).read().strip())
 PY
+
+cat "$REPORT"
 
 # --- agreement ---------------------------------------------------------------------------------
 python3 - "$RESULTS" <<'PY'

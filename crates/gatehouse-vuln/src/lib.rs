@@ -37,4 +37,5 @@ pub mod store;
 pub mod version;
 
 pub use ecosystem::{Ecosystem, Scheme};
+pub use matcher::{Advisories, Match, match_package, parse_purl};
 pub use store::{ImportReport, Manifest, Store, StoreError};

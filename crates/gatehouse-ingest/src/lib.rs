@@ -18,6 +18,7 @@
 #![deny(clippy::indexing_slicing)] // untrusted arrays may be shorter than expected
 
 mod csv;
+mod cvss;
 pub mod dojo;
 pub mod error;
 mod json;

@@ -44,6 +44,7 @@ static REGISTRY: &[(&str, &dyn Parser)] = &[
         &parsers::dependency_check::DependencyCheck,
     ),
     ("ZAP Scan", &parsers::zap::Zap),
+    ("CycloneDX Scan", &parsers::cyclonedx::CycloneDx),
 ];
 
 /// The parser for a DefectDojo `scan_type` (exact, case-sensitive, as DefectDojo matches it).

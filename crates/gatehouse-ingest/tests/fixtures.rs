@@ -675,3 +675,47 @@ fixture!(
     "zap/dvwa_baseline_dojo_subset.xml"
 );
 fixture!(zap_empty_2_9_0_xml, "ZAP Scan", "zap/empty_2.9.0.xml");
+fixture!(
+    cyclonedx_cyclonedx_bom_xml,
+    "CycloneDX Scan",
+    "cyclonedx/cyclonedx_bom.xml"
+);
+fixture!(cyclonedx_grype_xml, "CycloneDX Scan", "cyclonedx/grype.xml");
+fixture!(
+    cyclonedx_issue_8022_json,
+    "CycloneDX Scan",
+    "cyclonedx/issue_8022.json"
+);
+fixture!(cyclonedx_jake_xml, "CycloneDX Scan", "cyclonedx/jake.xml");
+fixture!(
+    cyclonedx_log4j_json,
+    "CycloneDX Scan",
+    "cyclonedx/log4j.json"
+);
+fixture!(cyclonedx_log4j_xml, "CycloneDX Scan", "cyclonedx/log4j.xml");
+fixture!(
+    cyclonedx_multiple_cwes_fabricated_xml,
+    "CycloneDX Scan",
+    "cyclonedx/multiple_cwes_fabricated.xml"
+);
+fixture!(
+    cyclonedx_no_severity_json,
+    "CycloneDX Scan",
+    "cyclonedx/no-severity.json"
+);
+fixture!(
+    cyclonedx_retirejs_latest_xml,
+    "CycloneDX Scan",
+    "cyclonedx/retirejs.latest.xml"
+);
+fixture!(cyclonedx_spec1_xml, "CycloneDX Scan", "cyclonedx/spec1.xml");
+fixture!(
+    cyclonedx_valid_vulnerability_1_4_json,
+    "CycloneDX Scan",
+    "cyclonedx/valid-vulnerability-1.4.json"
+);
+fixture!(
+    cyclonedx_valid_vulnerability_1_4_xml,
+    "CycloneDX Scan",
+    "cyclonedx/valid-vulnerability-1.4.xml"
+);

@@ -3,6 +3,7 @@
 pub mod anchore_grype;
 pub mod bandit;
 pub mod checkov;
+pub mod cyclonedx;
 pub mod dependency_check;
 pub mod generic;
 pub mod gitleaks;

@@ -88,7 +88,15 @@ open_ingress(port) := {[r.address, r] |
 
 # METADATA
 # title: Security group allows SSH from the internet
-# description: An ingress rule open to 0.0.0.0/0 or ::/0 whose port range includes 22 (see the package notes for differences from Checkov).
+# description: |
+#   An ingress rule open to 0.0.0.0/0 or ::/0 whose port range includes 22 (all-protocol and
+#   0-0 rules included) on a security group, a security group rule or a VPC ingress rule.
+#   Differs from Checkov (Checkov bugs in plan mode; gatehouse reports these rules): Checkov never
+#   fails an `aws_security_group_rule` whose plan has `prefix_list_ids = null` (it reads null as a
+#   prefix-list-scoped rule); it passes an `aws_security_group` as soon as it meets a `self = true`
+#   ingress rule, hiding world-open rules after it; and it passes an
+#   `aws_vpc_security_group_ingress_rule` with `ip_protocol = "-1"` (all traffic, no ports).
+#   gatehouse ignores a rule without any source instead of failing it (AWS rejects such rules).
 # custom:
 #   id: GH-AWS-001
 #   severity: high
@@ -114,7 +122,15 @@ deny_ssh_world contains result if {
 
 # METADATA
 # title: Security group allows RDP from the internet
-# description: An ingress rule open to 0.0.0.0/0 or ::/0 whose port range includes 3389 (see the package notes for differences from Checkov).
+# description: |
+#   An ingress rule open to 0.0.0.0/0 or ::/0 whose port range includes 3389 (all-protocol and
+#   0-0 rules included) on a security group, a security group rule or a VPC ingress rule.
+#   Differs from Checkov (Checkov bugs in plan mode; gatehouse reports these rules): Checkov never
+#   fails an `aws_security_group_rule` whose plan has `prefix_list_ids = null` (it reads null as a
+#   prefix-list-scoped rule); it passes an `aws_security_group` as soon as it meets a `self = true`
+#   ingress rule, hiding world-open rules after it; and it passes an
+#   `aws_vpc_security_group_ingress_rule` with `ip_protocol = "-1"` (all traffic, no ports).
+#   gatehouse ignores a rule without any source instead of failing it (AWS rejects such rules).
 # custom:
 #   id: GH-AWS-002
 #   severity: high
@@ -140,7 +156,15 @@ deny_rdp_world contains result if {
 
 # METADATA
 # title: Security group allows HTTP from the internet
-# description: An ingress rule open to 0.0.0.0/0 or ::/0 whose port range includes 80; serve HTTPS, or put a load balancer in front.
+# description: |
+#   An ingress rule open to 0.0.0.0/0 or ::/0 whose port range includes 80; serve HTTPS, or put a
+#   load balancer in front.
+#   Differs from Checkov (Checkov bugs in plan mode; gatehouse reports these rules): Checkov never
+#   fails an `aws_security_group_rule` whose plan has `prefix_list_ids = null` (it reads null as a
+#   prefix-list-scoped rule); it passes an `aws_security_group` as soon as it meets a `self = true`
+#   ingress rule, hiding world-open rules after it; and it passes an
+#   `aws_vpc_security_group_ingress_rule` with `ip_protocol = "-1"` (all traffic, no ports).
+#   gatehouse ignores a rule without any source instead of failing it (AWS rejects such rules).
 # custom:
 #   id: GH-AWS-003
 #   severity: medium
@@ -170,6 +194,8 @@ deny_http_world contains result if {
 #   An ingress rule open to 0.0.0.0/0 or ::/0 for all protocols (`-1`). Differs from Checkov:
 #   CKV_AWS_277 also requires ports 0-0 or 0-65535 on such a rule and ignores `ip_protocol = "-1"`;
 #   AWS ignores ports for protocol -1, so gatehouse does too.
+#   Checkov also never fails an `aws_security_group_rule` with `prefix_list_ids = null` and stops at
+#   the first `self = true` ingress rule of a group (Checkov bugs; gatehouse reports both).
 # custom:
 #   id: GH-AWS-004
 #   severity: high

@@ -11,28 +11,14 @@ pub(crate) fn parse(bytes: &[u8], hint: &str) -> Result<Value, IngestError> {
     serde_json::from_slice(bytes).map_err(|error| syntax(&error, hint))
 }
 
-/// Parses JSON Lines (one document per non-blank line); positions are in the whole file.
+/// Parses JSON Lines, or any whitespace-separated sequence of JSON documents (pretty-printed
+/// ones included); positions are in the whole file.
 pub(crate) fn parse_lines(bytes: &[u8], hint: &str) -> Result<Vec<Value>, IngestError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let mut values = Vec::new();
-    for (index, line) in bytes.split(|b| *b == b'\n').enumerate() {
-        if line.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        let value = serde_json::from_slice(line).map_err(|error| IngestError::Syntax {
-            line: index + 1,
-            column: error.column(),
-            message: error
-                .to_string()
-                .split(" at line")
-                .next()
-                .unwrap_or("")
-                .to_owned(),
-            hint: Some(hint.to_owned()),
-        })?;
-        values.push(value);
-    }
-    Ok(values)
+    serde_json::Deserializer::from_slice(bytes)
+        .into_iter::<Value>()
+        .map(|value| value.map_err(|error| syntax(&error, hint)))
+        .collect()
 }
 
 pub(crate) fn syntax(error: &serde_json::Error, hint: &str) -> IngestError {

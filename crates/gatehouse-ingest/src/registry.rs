@@ -45,6 +45,8 @@ static REGISTRY: &[(&str, &dyn Parser)] = &[
     ),
     ("ZAP Scan", &parsers::zap::Zap),
     ("CycloneDX Scan", &parsers::cyclonedx::CycloneDx),
+    // Gatehouse's own report; not a DefectDojo scan type.
+    ("Gatehouse JSON", &parsers::gatehouse::GatehouseJson),
 ];
 
 /// The parser for a DefectDojo `scan_type` (exact, case-sensitive, as DefectDojo matches it).

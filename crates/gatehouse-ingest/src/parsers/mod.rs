@@ -5,6 +5,7 @@ pub mod bandit;
 pub mod checkov;
 pub mod cyclonedx;
 pub mod dependency_check;
+pub mod gatehouse;
 pub mod generic;
 pub mod gitleaks;
 pub mod gosec;

@@ -26,6 +26,8 @@ enum Command {
     Check(commands::check::CheckArgs),
     /// Software bill of materials (CycloneDX 1.6, SPDX 2.3) of a source tree or an image.
     Sbom(commands::sbom::SbomArgs),
+    /// Local OSV advisory store: import, status, and version comparison per ecosystem.
+    Db(commands::db::DbArgs),
 }
 
 fn main() -> ExitCode {
@@ -56,6 +58,7 @@ fn main() -> ExitCode {
         Command::Policy(args) => commands::policy::run(args, sub),
         Command::Check(args) => commands::check::run(args),
         Command::Sbom(args) => commands::sbom::run(args),
+        Command::Db(args) => commands::db::run(args),
     }
 }
 

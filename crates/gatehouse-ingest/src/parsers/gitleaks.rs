@@ -101,6 +101,11 @@ fn legacy(issue: &Value, dupes: &mut Dupes) {
     finding.file_path = Some(file_path.clone());
     finding.line = line;
     finding.vuln_id_from_tool = Some(reason);
+    finding.tags = text("tags")
+        .split(", ")
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+        .collect();
     let key = format!("{offender}\u{0}{file_path}\u{0}{line:?}");
     dupes.add(key, finding);
 }
@@ -115,22 +120,33 @@ fn current(issue: &Value, dupes: &mut Dupes) {
         .unwrap_or(0);
     let secret = text("Secret");
     let title = format!("Hard coded {reason} found in {file_path}");
-    let mut description = format!(
-        "**Secret:** {secret}\n**Match:** {}\n**Rule Id:** {}",
-        text("Match"),
-        text("RuleID")
-    );
+    let mut description = format!("**Secret:** {secret}\n**Match:** {}\n", text("Match"));
+    if let Some(message) = issue.text_of("Message").filter(|m| !m.is_empty()) {
+        if message.contains('\n') {
+            description += &format!(
+                "**Commit message:**\n```\n{}\n```\n",
+                message.replace("```", "\\`\\`\\`")
+            );
+        } else {
+            description += &format!("**Commit message:** {message}\n");
+        }
+    }
     if let Some(commit) = issue.text_of("Commit").filter(|c| !c.is_empty()) {
-        description += &format!("\n**Commit message:** {}", text("Message"));
-        description += &format!("\n**Commit hash:** {commit}");
-        description += &format!("\n**Commit date:** {}", text("Date"));
+        description += &format!("**Commit hash:** {commit}\n");
     }
-    if let Some(fingerprint) = issue.text_of("Fingerprint") {
-        description += &format!("\n**Fingerprint:** {fingerprint}");
+    if let Some(date) = issue.text_of("Date").filter(|d| !d.is_empty()) {
+        description += &format!("**Commit date:** {date}\n");
     }
+    if let Some(rule) = issue.text_of("RuleID").filter(|r| !r.is_empty()) {
+        description += &format!("**Rule Id:** {rule}");
+    }
+    let description = description
+        .strip_suffix('\n')
+        .unwrap_or(&description)
+        .to_owned();
     let key = format!("{title}\u{0}{secret}\u{0}{line}");
     if let Some(kept) = dupes.get_mut(&key) {
-        kept.description += &description;
+        kept.description = format!("{}\n\n***\n\n{description}", kept.description);
     }
     let mut finding = DojoFinding::new(title, Severity::High);
     finding.description = description;

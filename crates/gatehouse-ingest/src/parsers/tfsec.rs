@@ -69,7 +69,8 @@ impl Parser for TfSec {
             finding.set_opt(dojo::IMPACT, item.text_of("impact"));
             finding.file_path = Some(file.clone());
             finding.line = start.and_then(|l| u32::try_from(l).ok());
-            finding.vuln_id_from_tool = Some(rule_id.clone());
+            // tfsec 1.x names rules by `long_id` (`aws-vpc-no-excessive-port-access`).
+            finding.vuln_id_from_tool = item.text_of("long_id").or_else(|| Some(rule_id.clone()));
             finding.set(dojo::STATIC_FINDING, true);
             finding.set(dojo::DYNAMIC_FINDING, false);
             let key = format!(

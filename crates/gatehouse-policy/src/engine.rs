@@ -219,6 +219,11 @@ impl Evaluator {
         self.engine.set_input(regorus::Value::from(input));
     }
 
+    /// Sets an input already in regorus's representation (cheap to clone: shared, not copied).
+    pub fn set_input_value(&mut self, input: regorus::Value) {
+        self.engine.set_input(input);
+    }
+
     /// Sets `data.conftest.file.name` and `.dir` for the file being evaluated (only when some
     /// policy mentions `conftest`; the engine is reset from a pristine copy for each file).
     pub fn set_file(&mut self, name: &str, dir: &str) -> Result<(), PolicyError> {

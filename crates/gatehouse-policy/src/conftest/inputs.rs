@@ -32,6 +32,22 @@ impl InputFile {
         Ok(parser::parse(self.parser, display, &self.bytes)?)
     }
 
+    /// Parses the file straight into the engine's value type. JSON (Terraform plans can be tens
+    /// of megabytes) is deserialized in one pass without an intermediate `serde_json::Value`;
+    /// on a syntax error the regular loader runs to report it with its position and hint.
+    pub fn load(&self) -> Result<regorus::Value, PolicyError> {
+        if self.parser == Parser::Json {
+            let data = self
+                .bytes
+                .strip_prefix(b"\xEF\xBB\xBF")
+                .unwrap_or(&self.bytes);
+            if let Ok(value) = serde_json::from_slice::<regorus::Value>(data) {
+                return Ok(value);
+            }
+        }
+        Ok(regorus::Value::from(self.parse()?))
+    }
+
     /// `data.conftest.file.name` and `.dir`: base name and absolute directory.
     pub fn conftest_file(&self) -> (String, String) {
         match &self.path {

@@ -110,7 +110,7 @@ pub fn run(
             .par_iter()
             .map(|f| Ok((f.name.clone(), f.parse()?)))
             .collect::<Result<Vec<_>, PolicyError>>()?;
-        let input = inputs::combine(parsed);
+        let input = regorus::Value::from(inputs::combine(parsed));
         let mut ev = policies.evaluator();
         if options.trace {
             ev.enable_coverage();
@@ -152,7 +152,7 @@ fn check_file(
     namespaces: &[Namespace],
     options: &TestOptions,
 ) -> Result<Vec<CheckResult>, PolicyError> {
-    let value = file.parse()?;
+    let value = file.load()?;
     let (name, dir) = file.conftest_file();
     ev.set_file(&name, &dir)?;
     let shown = if file.name.is_empty() {
@@ -160,9 +160,9 @@ fn check_file(
     } else {
         file.name.as_str()
     };
-    let documents = match value {
-        Json::Array(items) => items,
-        other => vec![other],
+    let documents: Vec<regorus::Value> = match &value {
+        regorus::Value::Array(items) => items.iter().cloned().collect(),
+        _ => vec![value],
     };
     let mut out = Vec::new();
     for ns in namespaces {
@@ -191,10 +191,10 @@ fn check(
     policies: &Policies,
     file: &str,
     ns: &Namespace,
-    input: &Json,
+    input: &regorus::Value,
     options: &TestOptions,
 ) -> Result<CheckResult, PolicyError> {
-    ev.set_input(input.clone());
+    ev.set_input_value(input.clone());
     let mut result = CheckResult {
         filename: file.to_string(),
         namespace: ns.name.clone(),

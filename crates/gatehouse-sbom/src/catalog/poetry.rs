@@ -54,9 +54,10 @@ pub fn parse(path: &str, bytes: &[u8], _: Sibling<'_>) -> Result<Vec<Component>,
             Scope::Required
         };
         let files = p.get("files").and_then(Value::as_array).or_else(|| {
-            legacy_files
-                .and_then(|f| f.get(name))
-                .and_then(Value::as_array)
+            legacy_files?
+                .iter()
+                .find(|(k, _)| pep503(k) == pep503(name))
+                .and_then(|(_, v)| v.as_array())
         });
         for f in files.into_iter().flatten() {
             if let Some(h) = f

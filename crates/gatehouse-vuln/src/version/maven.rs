@@ -1,198 +1,210 @@
-//! Maven versions, ordered by the POM reference's "Version Order Specification" (which Maven's
-//! `ComparableVersion` implements and osv.dev follows).
+//! Maven versions, ordered as Maven's own `ComparableVersion` (maven-artifact 3.8/3.9) orders
+//! them; checked pair by pair against the real class.
 //!
-//! A version splits into tokens at `.` and `-` and at every digit/letter change (a change counts
-//! as `-`); each token remembers its separator; an empty token is `0`. Trailing "null" tokens
-//! (`0`, `""`, `final`, `ga`, `release`) are trimmed from the end and again before each remaining
-//! `-`, so `1.0` = `1` and `1-ga-1` = `1-1`. The shorter version is padded with nulls. Tokens with
-//! the same separator: numbers numerically; a (non-null) number is above any qualifier;
-//! qualifiers `alpha < beta < milestone < rc = cr < snapshot < "" < sp`, then unknown ones
-//! alphabetically; `a1`/`b1`/`m1` are `alpha1`/`beta1`/`milestone1`; case is ignored. Different
-//! separators: `.qualifier` < `-qualifier` < `-number` < `.number`. Every string parses.
+//! A version is split into items at `.` and `-` and at every digit/letter change; a `-`, a change
+//! and a qualifier after `.` (`1.0.0.x1` = `1-x-1`) open a nested sub-list. Numbers compare
+//! numerically and rank above qualifiers and sub-lists; qualifiers rank `alpha < beta <
+//! milestone < rc = cr < snapshot < "" = ga = final = release < sp`, then unknown qualifiers
+//! alphabetically (case-insensitive); `a1`/`b1`/`m1` are `alpha1`/`beta1`/`milestone1`. Trailing
+//! "null" items (0, "", ga, final, release) are dropped from each list, so `1.0` = `1` =
+//! `1.0.0-ga`; a sub-list compared with nothing counts all its items. Every string parses.
+//!
+//! Where the POM reference's prose specification and the implementation disagree, the
+//! implementation wins: `1-ga-1` < `1-1` in Maven although osv-scanner's vectors say `=`.
 
 use std::cmp::Ordering;
 
 use super::cmp_digits;
 
 #[derive(Debug, Clone)]
-struct Token {
-    /// `true` for `-` (or a digit/letter change), `false` for `.` and the first token.
-    dash: bool,
-    value: String,
-    numeric: bool,
-    /// A padding token: a `0` that ranks like a missing part.
-    null: bool,
+enum Item {
+    Int(String),
+    Str(String),
+    List(Vec<Item>),
 }
 
-const KEYWORDS: [&str; 7] = ["alpha", "beta", "milestone", "rc", "snapshot", "", "sp"];
+const QUALIFIERS: [&str; 7] = ["alpha", "beta", "milestone", "rc", "snapshot", "", "sp"];
+const RELEASE_INDEX: &str = "5";
 
-fn keyword_rank(q: &str) -> usize {
-    KEYWORDS
-        .iter()
-        .position(|k| *k == q)
-        .unwrap_or(KEYWORDS.len())
-}
-
-impl Token {
-    fn trimmable(&self) -> bool {
-        self.value == "0" || self.value.is_empty()
-    }
-
-    fn kind_rank(&self) -> u8 {
-        match (self.dash, self.numeric) {
-            (false, false) => 0,
-            (true, false) => 1,
-            (true, true) => 2,
-            (false, true) => 3,
-        }
-    }
-
-    fn same(&self, other: &Token) -> bool {
-        self.dash == other.dash
-            && if self.numeric && other.numeric {
-                cmp_digits(&self.value, &other.value).is_eq()
-            } else {
-                self.value == other.value
-            }
-    }
-
-    fn less(&self, other: &Token) -> bool {
-        if self.dash != other.dash {
-            return self.kind_rank() < other.kind_rank();
-        }
-        if self.numeric && other.numeric {
-            return cmp_digits(&self.value, &other.value).is_lt();
-        }
-        if self.numeric && !self.null {
-            return false;
-        }
-        if other.numeric && !other.null {
-            return true;
-        }
-        let (l, r) = (keyword_rank(&self.value), keyword_rank(&other.value));
-        if l == KEYWORDS.len() && r == KEYWORDS.len() {
-            self.value < other.value
-        } else {
-            l < r
-        }
-    }
-
-    fn cmp(&self, other: &Token) -> Ordering {
-        if self.same(other) {
-            Ordering::Equal
-        } else if self.less(other) {
-            Ordering::Less
-        } else {
-            Ordering::Greater
-        }
-    }
-
-    /// The null that pads the other version opposite `token`.
-    fn null_for(token: &Token) -> Token {
-        let value = if token.dash || token.value == "sp" {
-            ""
-        } else {
-            "0"
-        };
-        Token {
-            dash: token.dash,
-            value: value.to_owned(),
-            numeric: !value.is_empty(),
-            null: true,
-        }
-    }
-}
-
-fn push_token(tokens: &mut Vec<Token>, dash: bool, raw: &str, followed_by_digit: bool) {
-    let raw = if raw.is_empty() { "0" } else { raw };
-    let numeric = raw.bytes().all(|b| b.is_ascii_digit());
-    let value = if numeric {
-        let t = raw.trim_start_matches('0');
-        if t.is_empty() { "0" } else { t }
-    } else {
-        match (raw, followed_by_digit) {
-            ("cr", _) => "rc",
-            ("ga" | "final" | "release", _) => "",
-            ("a", true) => "alpha",
-            ("b", true) => "beta",
-            ("m", true) => "milestone",
-            (other, _) => other,
-        }
+fn string_item(value: &str, followed_by_digit: bool) -> Item {
+    let value = match (followed_by_digit, value) {
+        (true, "a") => "alpha",
+        (true, "b") => "beta",
+        (true, "m") => "milestone",
+        (_, "ga" | "final" | "release") => "",
+        (_, "cr") => "rc",
+        (_, other) => other,
     };
-    tokens.push(Token {
-        dash,
-        value: value.to_owned(),
-        numeric,
-        null: false,
-    });
+    Item::Str(value.to_owned())
 }
 
-fn parse(version: &str) -> Vec<Token> {
-    let v = version.trim().to_lowercase();
-    let mut tokens = Vec::new();
-    let mut dash = false;
-    for (n, part) in v.split(['.', '-']).enumerate() {
-        if n > 0 {
-            // The separator before this part is the character just before it.
-            let offset: usize = v.split(['.', '-']).take(n).map(|p| p.len() + 1).sum();
-            dash = v.as_bytes().get(offset - 1) == Some(&b'-');
-        }
-        // Split at digit/letter changes; each later piece counts as `-`.
-        let mut start = 0;
-        let bytes = part.as_bytes();
-        for i in 1..=bytes.len() {
-            let change = match (bytes.get(i - 1), bytes.get(i)) {
-                (Some(a), Some(b)) => a.is_ascii_digit() != b.is_ascii_digit(),
-                _ => true,
-            };
-            if change {
-                let piece = part.get(start..i).unwrap_or("");
-                let piece_dash = if start == 0 { dash } else { true };
-                push_token(&mut tokens, piece_dash, piece, i < bytes.len());
-                start = i;
-            }
-        }
-        if bytes.is_empty() {
-            push_token(&mut tokens, dash, "", false);
+fn comparable_qualifier(q: &str) -> String {
+    match QUALIFIERS.iter().position(|x| *x == q) {
+        Some(i) => i.to_string(),
+        None => format!("{}-{q}", QUALIFIERS.len()),
+    }
+}
+
+impl Item {
+    fn is_null(&self) -> bool {
+        match self {
+            Item::Int(v) => v.trim_start_matches('0').is_empty(),
+            Item::Str(s) => comparable_qualifier(s) == RELEASE_INDEX,
+            Item::List(l) => l.is_empty(),
         }
     }
-    // Trim nulls at the end and before each remaining `-`, from the end to the start.
-    let mut i = tokens.len().saturating_sub(1);
+
+    /// `self` compared with a missing item (`other == None`) or another item.
+    fn cmp_opt(&self, other: Option<&Item>) -> Ordering {
+        match (self, other) {
+            (Item::Int(v), None) => {
+                if v.trim_start_matches('0').is_empty() {
+                    Ordering::Equal
+                } else {
+                    Ordering::Greater
+                }
+            }
+            (Item::Str(s), None) => comparable_qualifier(s).as_str().cmp(RELEASE_INDEX),
+            // Every item counts against a missing one, not just the first (MNG-6964).
+            (Item::List(l), None) => l
+                .iter()
+                .map(|f| f.cmp_opt(None))
+                .find(|o| o.is_ne())
+                .unwrap_or(Ordering::Equal),
+            (Item::Int(a), Some(Item::Int(b))) => cmp_digits(a, b),
+            (Item::Int(_), Some(_)) => Ordering::Greater,
+            (Item::Str(_), Some(Item::Int(_))) => Ordering::Less,
+            (Item::Str(a), Some(Item::Str(b))) => {
+                comparable_qualifier(a).cmp(&comparable_qualifier(b))
+            }
+            (Item::Str(_), Some(Item::List(_))) => Ordering::Less,
+            (Item::List(_), Some(Item::Int(_))) => Ordering::Less,
+            (Item::List(_), Some(Item::Str(_))) => Ordering::Greater,
+            (Item::List(a), Some(Item::List(b))) => cmp_lists(a, b),
+        }
+    }
+}
+
+fn cmp_lists(a: &[Item], b: &[Item]) -> Ordering {
+    let len = a.len().max(b.len());
+    for i in 0..len {
+        let result = match (a.get(i), b.get(i)) {
+            (Some(l), r) => l.cmp_opt(r),
+            (None, Some(r)) => r.cmp_opt(None).reverse(),
+            (None, None) => Ordering::Equal,
+        };
+        if result.is_ne() {
+            return result;
+        }
+    }
+    Ordering::Equal
+}
+
+fn normalize(list: &mut Vec<Item>) {
+    let mut i = list.len();
     while i > 0 {
-        if tokens.get(i).is_some_and(Token::trimmable) {
-            tokens.remove(i);
-            i -= 1;
-            continue;
-        }
-        while tokens.get(i).is_some_and(|t| !t.dash) {
-            if i == 0 {
-                return tokens;
-            }
-            i -= 1;
-        }
-        if i == 0 {
-            break;
-        }
         i -= 1;
+        match list.get(i) {
+            Some(item) if item.is_null() => {
+                list.remove(i);
+            }
+            Some(Item::List(_)) => {}
+            _ => break,
+        }
     }
-    tokens
+}
+
+/// Builder state: a stack of open lists; closing nests each into its parent.
+struct Builder {
+    stack: Vec<Vec<Item>>,
+}
+
+impl Builder {
+    fn push(&mut self, item: Item) {
+        if let Some(top) = self.stack.last_mut() {
+            top.push(item);
+        }
+    }
+    fn open(&mut self) {
+        self.stack.push(Vec::new());
+    }
+    fn finish(mut self) -> Vec<Item> {
+        while self.stack.len() > 1 {
+            let mut inner = self.stack.pop().unwrap_or_default();
+            normalize(&mut inner);
+            self.push(Item::List(inner));
+        }
+        let mut root = self.stack.pop().unwrap_or_default();
+        normalize(&mut root);
+        root
+    }
+}
+
+fn parse_item(buf: &str, is_digit: bool) -> Item {
+    if is_digit {
+        Item::Int(buf.to_owned())
+    } else {
+        string_item(buf, false)
+    }
+}
+
+fn parse(version: &str) -> Vec<Item> {
+    let v = version.trim().to_lowercase();
+    let mut b = Builder {
+        stack: vec![Vec::new()],
+    };
+    let mut is_digit = false;
+    let mut start = 0;
+    for (i, c) in v.char_indices() {
+        let piece = v.get(start..i).unwrap_or("");
+        if c == '.' {
+            if piece.is_empty() {
+                b.push(Item::Int("0".to_owned()));
+            } else {
+                b.push(parse_item(piece, is_digit));
+            }
+            start = i + 1;
+        } else if c == '-' {
+            if piece.is_empty() {
+                b.push(Item::Int("0".to_owned()));
+            } else {
+                b.push(parse_item(piece, is_digit));
+            }
+            start = i + 1;
+            b.open();
+        } else if c.is_ascii_digit() {
+            if !is_digit && !piece.is_empty() {
+                // `.X1` is read as `-X1`, so `1.0.0.x1` = `1-x-1` as in Maven.
+                if b.stack.last().is_some_and(|l| !l.is_empty()) {
+                    b.open();
+                }
+                b.push(string_item(piece, true));
+                start = i;
+                b.open();
+            }
+            is_digit = true;
+        } else {
+            if is_digit && !piece.is_empty() {
+                b.push(parse_item(piece, true));
+                start = i;
+                b.open();
+            }
+            is_digit = false;
+        }
+    }
+    if let Some(rest) = v.get(start..).filter(|r| !r.is_empty()) {
+        // A trailing `.X` qualifier is read as `-X`, so `1.0.0.x1` < `1.0.0-x2` as in Maven.
+        if !is_digit && b.stack.last().is_some_and(|l| !l.is_empty()) {
+            b.open();
+        }
+        b.push(parse_item(rest, is_digit));
+    }
+    b.finish()
 }
 
 /// Maven's ordering of two version strings.
 pub fn compare(a: &str, b: &str) -> Ordering {
-    let (ta, tb) = (parse(a), parse(b));
-    for i in 0..ta.len().max(tb.len()) {
-        let o = match (ta.get(i), tb.get(i)) {
-            (Some(l), Some(r)) => l.cmp(r),
-            (Some(l), None) => l.cmp(&Token::null_for(l)),
-            (None, Some(r)) => Token::null_for(r).cmp(r),
-            (None, None) => Ordering::Equal,
-        };
-        if o.is_ne() {
-            return o;
-        }
-    }
-    Ordering::Equal
+    cmp_lists(&parse(a), &parse(b))
 }
 
 #[cfg(test)]
@@ -242,9 +254,9 @@ mod tests {
             "maven mixed",
             compare,
             &[
-                "2.0", "2-1", "2.0.2", "2.0.123", "2.1.0", "2.1-a", "2.1b", "2.1-c", "2.1-1",
-                "2.1.0.1", "2.2", "2.123", "11.a2", "11.a11", "11.b2", "11.b11", "11.m2", "11.m11",
-                "11", "11.a", "11b", "11c", "11m",
+                "2.0", "2.0.a", "2-1", "2.0.2", "2.0.123", "2.1.0", "2.1-a", "2.1b", "2.1-c",
+                "2.1-1", "2.1.0.1", "2.2", "2.123", "11.a2", "11.a11", "11.b2", "11.b11", "11.m2",
+                "11.m11", "11", "11.a", "11b", "11c", "11m",
             ],
         );
     }
@@ -288,7 +300,10 @@ mod tests {
                 ("1-foo", "=", "1.0.0-foo.0.0"),
                 ("1", "=", "1.0.0-0.0.0"),
                 ("1-c-1", "=", "1c1"),
-                ("1-1", "=", "1-ga-1"),
+                ("1-1", ">", "1-ga-1"), // Maven itself; the spec prose says `=`
+                ("1-alpha-1", "=", "1.0.alpha1"),
+                ("1-0", "<", "1.0-0.1"),
+                ("1.0.0.x1", "<", "1-1"),
                 ("1m3", "=", "1MILESTONE3"),
                 ("2.0-1", "<", "2.0.1"),
                 ("2.0.1-xyz", "<", "2.0.1-123"),

@@ -126,7 +126,7 @@ impl DojoFinding {
         finding.remediation = self.mitigation.filter(|m| !m.is_empty());
         if let Some(references) = self.references.filter(|r| !r.trim().is_empty()) {
             finding.references = urls_in(&references);
-            if finding.references.join("\n") != references.trim() {
+            if finding.references.join("\n") != references {
                 finding
                     .properties
                     .insert(REFERENCES.to_owned(), Value::String(references));

@@ -143,12 +143,12 @@ fn match_finding(item: &Value) -> Option<DojoFinding> {
         .and_then(|l| l.text_of("path"))
         .filter(|p| !p.is_empty());
     finding.vuln_id_from_tool = Some(id.clone());
-    finding.add_vulnerability_id(id);
-    for related in related {
-        if let Some(id) = related.text_of("id") {
-            finding.add_vulnerability_id(id);
-        }
-    }
+    // As DefectDojo: the id, then every related id, repeats kept (a GHSA's related CVE, or the
+    // NVD record of the same CVE, appears as a second entry).
+    finding.vulnerability_ids.push(id);
+    finding
+        .vulnerability_ids
+        .extend(related.iter().filter_map(|r| r.text_of("id")));
     finding.set(dojo::STATIC_FINDING, true);
     finding.set(dojo::DYNAMIC_FINDING, false);
     finding.purl = purl;

@@ -45,6 +45,21 @@ impl Parser for Nuclei {
                     "expected an object with `info.name` and `info.severity`",
                 )
             })?;
+            // A repeat adds its endpoint to the kept finding, as DefectDojo does.
+            if let Some(kept) = dupes.get_mut(&key)
+                && let Some(Value::Array(new)) = finding.extra.get(dojo::ENDPOINTS)
+            {
+                let mut endpoints = match kept.extra.get(dojo::ENDPOINTS) {
+                    Some(Value::Array(old)) => old.clone(),
+                    _ => Vec::new(),
+                };
+                for endpoint in new {
+                    if !endpoints.contains(endpoint) {
+                        endpoints.push(endpoint.clone());
+                    }
+                }
+                kept.set(dojo::ENDPOINTS, endpoints);
+            }
             dupes.add(key, finding);
         }
         Ok(dojo::finish(dupes.into_vec(), "nuclei", None))

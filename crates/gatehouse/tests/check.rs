@@ -65,12 +65,24 @@ fn the_gate_fails_on_high_and_passes_when_the_threshold_is_critical() {
     assert_eq!(check(&["infra/tfplan.json", "--soft-fail"], None).code, 0);
     assert_eq!(
         check(
-            &["infra/tfplan.json", "--soft-fail-on", "CKV_AZURE_59"],
+            &[
+                "infra/tfplan.json",
+                "--soft-fail-on",
+                "CKV_AZURE_59,GH-AWS-011"
+            ],
             None
         )
         .code,
         0,
-        "the only high finding mirrors CKV_AZURE_59"
+        "both high findings are soft-failed, one by Checkov id and one by gatehouse id"
+    );
+    assert_eq!(
+        check(
+            &["infra/tfplan.json", "--soft-fail-on", "CKV_AZURE_59"],
+            None
+        )
+        .code,
+        1
     );
 }
 
@@ -91,10 +103,14 @@ fn findings_carry_owners_from_codeowners_last_match_wins() {
 
 #[test]
 fn a_valid_waiver_suppresses_the_finding_and_keeps_it_in_the_report() {
-    let w = waiver(
-        "GH-AZR-001",
-        "azurerm_storage_account.sa_00005",
-        &in_days(30),
+    let w = format!(
+        "{}{}",
+        waiver(
+            "GH-AZR-001",
+            "azurerm_storage_account.sa_00005",
+            &in_days(30),
+        ),
+        waiver("GH-AWS-011", "aws_db_instance.db_00002", &in_days(60)).replace("waivers:\n", "")
     );
     let r = check(&["infra/tfplan.json", "-o", "sarif"], Some(&w));
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -104,7 +120,11 @@ fn a_valid_waiver_suppresses_the_finding_and_keeps_it_in_the_report() {
         .iter()
         .filter(|r| r["suppressions"].is_array())
         .collect();
-    assert_eq!(waived.len(), 1);
+    assert_eq!(
+        waived.len(),
+        2,
+        "both high findings are waived, and still reported"
+    );
     assert_eq!(
         waived[0]["suppressions"][0]["justification"],
         "Accepted for the migration window"

@@ -253,13 +253,22 @@ fn cwe_of(value: &Value) -> Option<u32> {
 /// (dateutil's month-first default) and `DD/MM/YYYY` when the first number cannot be a month.
 fn parse_date(raw: &str) -> Option<String> {
     let raw = raw.trim();
-    let date_part = raw.get(..10).unwrap_or(raw);
-    for format in ["%Y-%m-%d", "%m/%d/%Y", "%d/%m/%Y"] {
-        if let Ok(date) = chrono::NaiveDate::parse_from_str(date_part, format) {
-            return Some(date.format("%Y-%m-%d").to_string());
-        }
-    }
-    None
+    let date_part = raw.split([' ', 'T']).next().unwrap_or(raw);
+    // `11/7/16`: a two-digit year is this century's, as dateutil reads it.
+    let two_digit_year = date_part.contains('/')
+        && date_part
+            .rsplit('/')
+            .next()
+            .is_some_and(|year| year.len() == 2);
+    let formats: &[&str] = if two_digit_year {
+        &["%m/%d/%y", "%d/%m/%y"]
+    } else {
+        &["%Y-%m-%d", "%m/%d/%Y", "%d/%m/%Y"]
+    };
+    formats
+        .iter()
+        .find_map(|format| chrono::NaiveDate::parse_from_str(date_part, format).ok())
+        .map(|date| date.format("%Y-%m-%d").to_string())
 }
 
 fn parse_csv(bytes: &[u8]) -> Result<Vec<Finding>, IngestError> {
@@ -307,6 +316,15 @@ fn parse_csv(bytes: &[u8]) -> Result<Vec<Finding>, IngestError> {
             }
             for cwe in finding.cwes.clone() {
                 kept.add_cwe(cwe);
+            }
+            // Repeated rows add their URL as another endpoint, as in DefectDojo.
+            if let Some(Value::Array(new)) = finding.extra.get(dojo::ENDPOINTS) {
+                let mut endpoints = match kept.extra.get(dojo::ENDPOINTS) {
+                    Some(Value::Array(old)) => old.clone(),
+                    _ => Vec::new(),
+                };
+                endpoints.extend(new.iter().cloned());
+                kept.set(dojo::ENDPOINTS, endpoints);
             }
         }
         dupes.add(key, finding);
@@ -428,4 +446,36 @@ fn cvss_vector(cell: &str) -> Option<String> {
         .take_while(|c| !c.is_whitespace() && *c != '"')
         .collect();
     Some(vector)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_as_dateutil_reads_them() {
+        assert_eq!(parse_date("11/7/16").as_deref(), Some("2016-11-07"));
+        assert_eq!(parse_date("11/7/2015").as_deref(), Some("2015-11-07"));
+        assert_eq!(parse_date("28/02/2021").as_deref(), Some("2021-02-28"));
+        assert_eq!(
+            parse_date("2021-03-04T10:00:00Z").as_deref(),
+            Some("2021-03-04")
+        );
+        assert_eq!(parse_date("soon"), None);
+    }
+
+    #[test]
+    fn csv_repeats_merge_endpoints() {
+        let csv = "Date,Title,Url,Severity,Description\n1/2/2020,T,https://a/x,High,D\n1/2/2020,T,https://a/y,High,D\n";
+        let findings = Generic.parse(csv.as_bytes()).unwrap_or_default();
+        assert_eq!(findings.len(), 1);
+        let endpoints = findings
+            .first()
+            .and_then(|f| f.properties.get(dojo::ENDPOINTS))
+            .cloned();
+        assert_eq!(
+            endpoints,
+            Some(serde_json::json!(["https://a/x", "https://a/y"]))
+        );
+    }
 }

@@ -4,7 +4,7 @@
 # verdicts (bench/checkov_compare.py), prints the agreement, every difference grouped by check with
 # the reason, and the wall-time and peak-RSS ratios (GNU time, one run each). See bench/README.md.
 #
-#   bench/checkov.sh [--sizes "100 1000 10000"] [--seed N]
+#   bench/checkov.sh [--sizes "100 1000 10000"] [--seed N]   (default sizes: 100 1000)
 #
 # Environment: GATEHOUSE=path/to/binary skips the cargo build; CARGO_TARGET_DIR is honoured;
 # CHECKOV_WORK=dir moves the generated plans and raw reports (default bench/checkov-work).
@@ -85,3 +85,16 @@ for n in $SIZES; do
   python3 "$BENCH_DIR/checkov_compare.py" "$plan" "$WORK/checkov-$n.json" "$WORK/gatehouse-$n.json" \
     "$WORK/rules.json" --times "$WORK/gatehouse-$n.time" "$WORK/checkov-$n.time" | tee "$WORK/compare-$n.txt"
 done
+
+# --- the mirrored checks gen_tfplan.py does not generate ------------------------------------------
+extra=$WORK/plan-extra.json
+log "hand-made plan for the other mirrored checks (bench/checkov_extra_plan.py)"
+python3 "$BENCH_DIR/checkov_extra_plan.py" "$extra"
+"$GATEHOUSE" check "$extra" -o json --fail-on none > "$WORK/gatehouse-extra.json"
+CKV_SKIP_PACKAGE_UPDATE_CHECK=true BC_SKIP_MAPPING=TRUE \
+  "$VENV/bin/checkov" -f "$extra" --framework terraform_plan -o json --skip-download \
+  > "$WORK/checkov-extra.json" 2> "$WORK/checkov-extra.log" || true
+echo
+echo "### extra checks (hand-made plan)"
+python3 "$BENCH_DIR/checkov_compare.py" "$extra" "$WORK/checkov-extra.json" "$WORK/gatehouse-extra.json" \
+  "$WORK/rules.json" | tee "$WORK/compare-extra.txt"

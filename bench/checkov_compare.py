@@ -7,7 +7,8 @@ with gatehouse's (a finding with that Checkov id on that resource = FAILED, none
 
 Differences are classified:
   * known Checkov bug: one of the plan-mode bugs documented in the rules' METADATA (and in
-    shared/reference/checkov-checks.md); gatehouse is right. Reported, not counted against agreement.
+    shared/reference/checkov-checks.md), or a Checkov gap documented there (NSG rules from
+    0.0.0.0/0); gatehouse is right. Reported, not counted against agreement.
   * difference: anything else. Counted against agreement; each is listed with the values involved.
 Pairs where Checkov gave no verdict (UNKNOWN, or a crashed check) but gatehouse reported a finding
 are listed separately.
@@ -85,6 +86,12 @@ def known_bug(check: str, res: dict, checkov: str, gatehouse: str) -> str | None
         return "bug 3: empty inline rule description wrapped as [''] counts as set"
     if check == "CKV_AZURE_3" and v.get("https_traffic_only_enabled") is False:
         return "bug 5: reads the azurerm v3 name enable_https_traffic_only on a v4 plan"
+    if check in ("CKV_AZURE_9", "CKV_AZURE_10"):
+        rules = v.get("security_rule") if t == "azurerm_network_security_group" else [v]
+        for r in rules or []:
+            sources = [r.get("source_address_prefix")] + list(r.get("source_address_prefixes") or [])
+            if "0.0.0.0/0" in sources:
+                return "gap: source 0.0.0.0/0 is not in Checkov's list of internet addresses"
     return None
 
 

@@ -54,7 +54,11 @@ source_is_internet(rule) if {
 
 # METADATA
 # title: Network security group allows SSH from the internet
-# description: An inbound allow rule for TCP port 22 from `*`, `Internet` or `0.0.0.0/0`.
+# description: |
+#   An inbound allow rule for TCP (or any protocol) port 22 from `*`, `Internet`, `Any` or
+#   `0.0.0.0/0`, inline in a network security group or a standalone rule.
+#   Differs from Checkov: CKV_AZURE_10 does not count `0.0.0.0/0` as the internet (its list
+#   has `*`, `0.0.0.0`, `/0`, `Internet`, `Any`), so it passes such rules; gatehouse fails them.
 # custom:
 #   id: GH-AZR-017
 #   severity: high
@@ -81,7 +85,11 @@ deny_ssh_from_internet contains result if {
 
 # METADATA
 # title: Network security group allows RDP from the internet
-# description: An inbound allow rule for TCP port 3389 from `*`, `Internet` or `0.0.0.0/0`.
+# description: |
+#   An inbound allow rule for TCP (or any protocol) port 3389 from `*`, `Internet`, `Any` or
+#   `0.0.0.0/0`, inline in a network security group or a standalone rule.
+#   Differs from Checkov: CKV_AZURE_9 does not count `0.0.0.0/0` as the internet (its list
+#   has `*`, `0.0.0.0`, `/0`, `Internet`, `Any`), so it passes such rules; gatehouse fails them.
 # custom:
 #   id: GH-AZR-018
 #   severity: high

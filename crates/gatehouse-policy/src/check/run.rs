@@ -82,28 +82,49 @@ impl Library {
         })
     }
 
-    /// Evaluates every rule of the matching kind against each target, in parallel.
+    /// Evaluates every rule of the matching kind against each target. Work is split by
+    /// (target, rule) so one large plan still uses every core; each target is converted to the
+    /// engine's values once and shared by the threads.
     pub fn check(&self, targets: &[Target]) -> Result<Vec<Finding>, PolicyError> {
-        let per_target = targets
+        let inputs: Vec<regorus::Value> = targets
+            .par_iter()
+            .map(|t| regorus::Value::from(t.input.clone()))
+            .collect();
+        let work: Vec<(usize, &RuleMeta)> = targets
+            .iter()
+            .enumerate()
+            .flat_map(|(i, t)| {
+                self.rules
+                    .iter()
+                    .filter(move |r| r.input == t.kind)
+                    .map(move |r| (i, r))
+            })
+            .collect();
+        let per_item = work
             .par_iter()
             .map_init(
-                || self.policies.evaluator(),
-                |ev, target| {
-                    ev.set_input(target.input.clone());
-                    let mut findings = Vec::new();
-                    for rule in self.rules.iter().filter(|r| r.input == target.kind) {
-                        let Some(value) = ev.eval_rule(&target.path, &rule.query)? else {
-                            continue;
-                        };
-                        for item in value.as_array().into_iter().flatten() {
-                            findings.push(finding(rule, target, item));
-                        }
+                || (self.policies.evaluator(), usize::MAX),
+                |(ev, current), &(i, rule)| {
+                    let (Some(target), Some(input)) = (targets.get(i), inputs.get(i)) else {
+                        return Ok(Vec::new());
+                    };
+                    if *current != i {
+                        ev.set_input_value(input.clone());
+                        *current = i;
                     }
-                    Ok(findings)
+                    let Some(value) = ev.eval_rule(&target.path, &rule.query)? else {
+                        return Ok(Vec::new());
+                    };
+                    Ok(value
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .map(|item| finding(rule, target, item))
+                        .collect::<Vec<_>>())
                 },
             )
             .collect::<Result<Vec<_>, PolicyError>>()?;
-        let mut findings: Vec<Finding> = per_target.into_iter().flatten().collect();
+        let mut findings: Vec<Finding> = per_item.into_iter().flatten().collect();
         for f in &mut findings {
             f.ensure_fingerprint();
         }
@@ -165,19 +186,22 @@ fn locate(
     match &target.lines {
         LineIndex::Plan {
             lines,
+            names,
             declarations,
         } => {
             let Some(address) = resource else {
                 return in_file(&target.path, None);
             };
-            if let Some((file, decl_line)) = declaration(target, declarations, address) {
+            let declared = names
+                .get(address)
+                .and_then(|(module, ty, name)| declarations.find(module.as_deref(), ty, name));
+            if let Some((file, decl_line)) = declared {
                 return in_file(
                     &file.display().to_string().replace('\\', "/"),
                     Some(*decl_line as u32),
                 );
             }
-            let plan_line = lines.iter().find(|(a, _)| a == address).map(|(_, l)| *l);
-            in_file(&target.path, plan_line)
+            in_file(&target.path, lines.get(address).copied())
         }
         LineIndex::Document { map, prefix } => {
             let pointer = format!("{prefix}{}", pointer.unwrap_or_default());
@@ -185,20 +209,4 @@ fn locate(
         }
         LineIndex::None => in_file(&target.path, line),
     }
-}
-
-fn declaration<'a>(
-    target: &Target,
-    declarations: &'a super::terraform::Declarations,
-    address: &str,
-) -> Option<&'a (PathBuf, usize)> {
-    let resource = target.input["resources"]
-        .as_array()?
-        .iter()
-        .find(|r| r["address"] == address)?;
-    declarations.find(
-        resource["module"].as_str(),
-        resource["type"].as_str()?,
-        resource["name"].as_str()?,
-    )
 }

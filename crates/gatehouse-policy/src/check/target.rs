@@ -1,6 +1,7 @@
 //! What `gatehouse check` scans: Terraform plans (JSON), Terraform `.tf` files (literal values),
 //! Kubernetes manifests (YAML/JSON) and Dockerfiles, found by walking the given paths.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use serde_json::{Value as Json, json};
@@ -24,7 +25,9 @@ pub struct Target {
 pub enum LineIndex {
     /// Plan: resource address → line in the plan file; plus `.tf` declarations when found.
     Plan {
-        lines: Vec<(String, u32)>,
+        lines: HashMap<String, u32>,
+        /// Resource address → (module address, type, name), to find its `.tf` declaration.
+        names: HashMap<String, (Option<String>, String, String)>,
         declarations: terraform::Declarations,
     },
     /// Kubernetes: one document of a file; pointers are relative to the document.
@@ -99,12 +102,14 @@ fn load(file: &Path, tf_root: Option<&Path>, out: &mut Vec<Target>) -> Result<()
                 .or_else(|| file.parent().map(Path::to_path_buf))
                 .unwrap_or_default();
             let declarations = terraform::Declarations::scan(&root, &value);
+            let names = resource_names(&input);
             out.push(Target {
                 path,
                 kind: InputKind::Terraform,
                 input,
                 lines: LineIndex::Plan {
                     lines,
+                    names,
                     declarations,
                 },
             });
@@ -168,8 +173,27 @@ fn load(file: &Path, tf_root: Option<&Path>, out: &mut Vec<Target>) -> Result<()
     Ok(())
 }
 
+/// Address → (module, type, name) of every normalized plan resource.
+fn resource_names(input: &Json) -> HashMap<String, (Option<String>, String, String)> {
+    input["resources"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|r| {
+            Some((
+                r["address"].as_str()?.to_string(),
+                (
+                    r["module"].as_str().map(str::to_string),
+                    r["type"].as_str()?.to_string(),
+                    r["name"].as_str()?.to_string(),
+                ),
+            ))
+        })
+        .collect()
+}
+
 /// Line of each `resource_changes` entry, by address.
-fn plan_lines(plan: &Json, map: &SourceMap) -> Vec<(String, u32)> {
+fn plan_lines(plan: &Json, map: &SourceMap) -> HashMap<String, u32> {
     plan["resource_changes"]
         .as_array()
         .into_iter()

@@ -41,28 +41,26 @@ else
   mapfile -t targets < <(cargo fuzz list --fuzz-dir fuzz)
 fi
 
-echo "fuzz.sh: building ${#targets[@]} targets (sanitizer: $sanitizer)" >&2
-if [ $# -gt 0 ]; then
-  for target in "${targets[@]}"; do
-    cargo fuzz build "${build_flags[@]}" "$target" || exit 2
-  done
-else
-  cargo fuzz build "${build_flags[@]}" || exit 2
-fi
+# All targets in one build: they share every dependency.
+echo "fuzz.sh: building the fuzz targets (sanitizer: $sanitizer)" >&2
+cargo fuzz build "${build_flags[@]}" || exit 2
 
 logs="$CARGO_TARGET_DIR/fuzz-logs"
 mkdir -p "$logs"
+# The binaries just built are run directly: `cargo fuzz run` would rebuild whenever the crates
+# change during a long run, and a build error would look like a crash.
+bin_dir="$CARGO_TARGET_DIR/$(rustc -vV | sed -n 's/^host: //p')/release"
 
 # Runs one target; the corpus it grows (fuzz/corpus-local/, not committed) persists between
 # runs, the committed seeds in fuzz/corpus/ are only read.
 run_one() {
   local target="$1"
-  local work="fuzz/corpus-local/$target"
-  mkdir -p "$work" "fuzz/corpus/$target"
+  local work="fuzz/corpus-local/$target" artifacts="fuzz/artifacts/$target/"
+  mkdir -p "$work" "$artifacts" "fuzz/corpus/$target"
   # shellcheck disable=SC2086 # FUZZ_ARGS is a list of flags
-  cargo fuzz run "${build_flags[@]}" "$target" "$work" "fuzz/corpus/$target" -- \
-    -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-    ${FUZZ_ARGS:-} >"$logs/$target.log" 2>&1
+  "$bin_dir/$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+    -print_final_stats=1 -artifact_prefix="$artifacts" ${FUZZ_ARGS:-} \
+    "$work" "fuzz/corpus/$target" >"$logs/$target.log" 2>&1
 }
 
 failed=()
@@ -105,8 +103,8 @@ if [ "${#failed[@]}" -gt 0 ]; then
     reproducer=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log" | tail -1)
     if [ -n "$reproducer" ]; then
       echo "reproducer: $reproducer"
-      echo "replay:     RUSTC_BOOTSTRAP=1 cargo fuzz run ${build_flags[*]} $target $reproducer"
-      echo "minimize:   RUSTC_BOOTSTRAP=1 cargo fuzz tmin ${build_flags[*]} $target $reproducer"
+      echo "replay:     $bin_dir/$target $reproducer"
+      echo "minimize:   $bin_dir/$target -minimize_crash=1 -runs=100000 $reproducer"
     else
       tail -20 "$log"
     fi

@@ -255,6 +255,9 @@ fn vulnerability_finding(
     let mut finding = DojoFinding::new(title, severity);
     finding.tool_severity = word;
     let mut description = vulnerability.text_at(&["description"]).unwrap_or_default();
+    if let Some(source) = vulnerability.attr("source") {
+        description += &format!("\n**Source:** {source}");
+    }
     if let Some(path) = &file_path {
         description += &format!("\n**Filepath:** {path}");
     }
@@ -307,14 +310,24 @@ fn vulnerability_finding(
     finding.mitigation = Some(format!(
         "Update {shown} to at least the version recommended in the description"
     ));
+    if related.is_some() {
+        finding.tags.push("related".to_owned());
+    }
     if suppressed {
-        let notes = vulnerability.text_at(&["notes"]).unwrap_or_default();
+        let notes = vulnerability.text_at(&["notes"]);
+        finding.tags.push("suppressed".to_owned());
+        if notes.is_none() {
+            finding.tags.push("no_suppression_document".to_owned());
+        }
+        let notes = notes.unwrap_or_else(|| {
+            "Document on why we are suppressing this vulnerability is missing!".to_owned()
+        });
         finding.mitigation = Some(format!(
-            "**This vulnerability is mitigated and/or suppressed:** {notes}\n"
+            "**This vulnerability is mitigated and/or suppressed:** {notes}\n{}",
+            finding.mitigation.take().unwrap_or_default()
         ));
         finding.set(dojo::IS_MITIGATED, true);
         finding.set(dojo::ACTIVE, false);
-        finding.tags.push("suppressed".to_owned());
     }
     finding.set(dojo::STATIC_FINDING, true);
     finding.set(dojo::DYNAMIC_FINDING, false);

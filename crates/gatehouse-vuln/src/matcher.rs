@@ -228,7 +228,7 @@ impl Advisories {
                 };
                 let eco = Ecosystem::parse(&p.ecosystem);
                 let same_release = match (&query.release, &eco.release) {
-                    (Some(q), Some(r)) => q == r,
+                    (Some(q), Some(r)) => release_matches(q, r),
                     _ => true,
                 };
                 if eco.base != query.base
@@ -268,6 +268,14 @@ impl Advisories {
         matches.sort_by(|a, b| a.advisory_id.cmp(&b.advisory_id));
         (matches, unresolved)
     }
+}
+
+/// Whether two distro releases name the same release: equal, or one is the other plus a
+/// `:`-suffix (`22.04` and `22.04:LTS`).
+fn release_matches(a: &str, b: &str) -> bool {
+    a == b
+        || b.strip_prefix(a).is_some_and(|rest| rest.starts_with(':'))
+        || a.strip_prefix(b).is_some_and(|rest| rest.starts_with(':'))
 }
 
 /// Matches one package against `advisories`; see [`Advisories::match_package`].
@@ -369,6 +377,15 @@ mod tests {
         );
         assert_eq!(normalize_name("npm", "Braces"), "Braces");
         assert_eq!(normalize_name("Go", "github.com/A/b"), "github.com/A/b");
+    }
+
+    #[test]
+    fn releases_match_with_suffixes() {
+        assert!(release_matches("22.04", "22.04:LTS"));
+        assert!(release_matches("22.04:LTS", "22.04"));
+        assert!(release_matches("12", "12"));
+        assert!(!release_matches("12", "11"));
+        assert!(!release_matches("22.04", "22.041"));
     }
 
     #[test]

@@ -28,6 +28,12 @@ enum Command {
     Sbom(commands::sbom::SbomArgs),
     /// Local OSV advisory store: import, status, and version comparison per ecosystem.
     Db(commands::db::DbArgs),
+    /// Findings hub: DefectDojo-compatible import API over SQLite or PostgreSQL.
+    Serve(commands::serve::ServeArgs),
+    /// Hub API tokens: `token create --user NAME` prints a new key once.
+    Token(commands::token::TokenArgs),
+    /// Import a scanner report into the hub (embedded database, or a running hub with --url).
+    Import(commands::import::ImportArgs),
 }
 
 fn main() -> ExitCode {
@@ -59,6 +65,9 @@ fn main() -> ExitCode {
         Command::Check(args) => commands::check::run(args),
         Command::Sbom(args) => commands::sbom::run(args),
         Command::Db(args) => commands::db::run(args),
+        Command::Serve(args) => commands::serve::run(args),
+        Command::Token(args) => commands::token::run(args),
+        Command::Import(args) => commands::import::run(args),
     }
 }
 

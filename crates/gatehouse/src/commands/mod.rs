@@ -2,5 +2,8 @@
 
 pub mod check;
 pub mod db;
+pub mod import;
 pub mod policy;
 pub mod sbom;
+pub mod serve;
+pub mod token;

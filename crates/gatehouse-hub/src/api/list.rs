@@ -1,0 +1,94 @@
+//! `GET /api/v2/{products,engagements,tests,findings}/`: DefectDojo's paginated shape
+//! `{count, next, previous, results}` with `limit`/`offset`.
+
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use serde_json::{Value, json};
+
+use super::auth::Authed;
+use super::{AppState, json_response};
+use crate::HubError;
+use crate::store::read::Resource;
+
+const DEFAULT_LIMIT: i64 = 25;
+const MAX_LIMIT: i64 = 1000;
+
+fn page_url(
+    headers: &HeaderMap,
+    path: &str,
+    query: &[(String, String)],
+    limit: i64,
+    offset: i64,
+) -> String {
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    let mut pairs: Vec<String> = query
+        .iter()
+        .filter(|(k, _)| k != "limit" && k != "offset")
+        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .collect();
+    pairs.push(format!("limit={limit}"));
+    if offset > 0 {
+        pairs.push(format!("offset={offset}"));
+    }
+    format!("http://{host}{path}?{}", pairs.join("&"))
+}
+
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+pub async fn list(
+    resource: Resource,
+    State(state): State<AppState>,
+    _auth: Authed,
+    Query(query): Query<Vec<(String, String)>>,
+    headers: HeaderMap,
+) -> Response {
+    let number =
+        |name: &str, default: i64| -> Result<i64, HubError> {
+            match query.iter().rev().find(|(k, _)| k == name) {
+                Some((_, v)) => v.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| {
+                    HubError::field(name, "A valid non-negative integer is required.")
+                }),
+                None => Ok(default),
+            }
+        };
+    let (limit, offset) = match (number("limit", DEFAULT_LIMIT), number("offset", 0)) {
+        (Ok(l), Ok(o)) => (l.clamp(1, MAX_LIMIT), o),
+        (Err(e), _) | (_, Err(e)) => return axum::response::IntoResponse::into_response(e),
+    };
+    let page = match state.store.list(resource, &query, limit, offset).await {
+        Ok(page) => page,
+        Err(e) => return axum::response::IntoResponse::into_response(e),
+    };
+    let path = match resource {
+        Resource::Products => "/api/v2/products/",
+        Resource::Engagements => "/api/v2/engagements/",
+        Resource::Tests => "/api/v2/tests/",
+        Resource::Findings => "/api/v2/findings/",
+    };
+    let next = (offset + limit < page.count)
+        .then(|| page_url(&headers, path, &query, limit, offset + limit));
+    let previous =
+        (offset > 0).then(|| page_url(&headers, path, &query, limit, (offset - limit).max(0)));
+    json_response(
+        StatusCode::OK,
+        json!({
+            "count": page.count,
+            "next": next,
+            "previous": previous,
+            "results": Value::Array(page.results),
+        }),
+    )
+}

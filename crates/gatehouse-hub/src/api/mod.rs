@@ -1,0 +1,86 @@
+//! The HTTP API: DefectDojo-compatible `import-scan`/`reimport-scan` and list endpoints under
+//! `/api/v2/`, `Authorization: Token <key>` on every route.
+
+mod auth;
+mod import;
+mod list;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde_json::{Value, json};
+use tokio::net::TcpListener;
+
+use crate::HubError;
+use crate::store::Store;
+use crate::store::read::Resource;
+
+/// DefectDojo's default `DD_SCAN_FILE_MAX_SIZE` (100 MB), plus room for the other fields.
+const MAX_BODY: usize = 101 * 1024 * 1024;
+
+/// Shared by every handler.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub store: Store,
+}
+
+/// The hub's routes.
+pub fn router(store: Store) -> Router {
+    Router::new()
+        .route("/api/v2/import-scan/", post(import::import_scan))
+        .route("/api/v2/reimport-scan/", post(import::reimport_scan))
+        .route(
+            "/api/v2/products/",
+            get(|s, a, q, h| list::list(Resource::Products, s, a, q, h)),
+        )
+        .route(
+            "/api/v2/engagements/",
+            get(|s, a, q, h| list::list(Resource::Engagements, s, a, q, h)),
+        )
+        .route(
+            "/api/v2/tests/",
+            get(|s, a, q, h| list::list(Resource::Tests, s, a, q, h)),
+        )
+        .route(
+            "/api/v2/findings/",
+            get(|s, a, q, h| list::list(Resource::Findings, s, a, q, h)),
+        )
+        .fallback(|| async {
+            json_response(StatusCode::NOT_FOUND, json!({"detail": "Not found."}))
+        })
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .with_state(AppState { store })
+}
+
+/// Serves the API on `listener` until `shutdown` completes.
+pub async fn serve(
+    listener: TcpListener,
+    store: Store,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(store))
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+pub(crate) fn json_response(status: StatusCode, body: Value) -> Response {
+    (status, axum::Json(body)).into_response()
+}
+
+impl IntoResponse for HubError {
+    fn into_response(self) -> Response {
+        match self {
+            HubError::BadRequest { body, .. } => json_response(StatusCode::BAD_REQUEST, body),
+            HubError::Report(message) => json_response(
+                StatusCode::BAD_REQUEST,
+                json!({ "message": format!("['{message}']") }),
+            ),
+            HubError::Database(message) => json_response(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                json!({ "message": format!("database error: {message}") }),
+            ),
+        }
+    }
+}

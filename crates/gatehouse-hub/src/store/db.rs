@@ -1,0 +1,335 @@
+//! The two backends behind one façade: SQL text with `$N` placeholders (both SQLite and
+//! PostgreSQL accept them), neutral [`Param`]s and neutral [`DbRow`]s. Every query is written
+//! once; [`on_backend!`] expands the executing code once per typed sqlx driver, so each backend
+//! keeps its native types (SQLite text dates, PostgreSQL `DATE`/`TIMESTAMPTZ`) without sqlx `Any`.
+
+use std::borrow::Cow;
+use std::str::FromStr;
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
+    SqliteSynchronous,
+};
+use sqlx::{Postgres, Row, Sqlite, Transaction};
+
+use crate::HubError;
+
+/// A value bound to a `$N` placeholder.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Param {
+    Int(Option<i64>),
+    Text(Option<String>),
+    Bool(bool),
+    Date(Option<NaiveDate>),
+    Time(Option<DateTime<Utc>>),
+}
+
+impl From<i64> for Param {
+    fn from(v: i64) -> Self {
+        Param::Int(Some(v))
+    }
+}
+impl From<Option<i64>> for Param {
+    fn from(v: Option<i64>) -> Self {
+        Param::Int(v)
+    }
+}
+impl From<&str> for Param {
+    fn from(v: &str) -> Self {
+        Param::Text(Some(v.to_owned()))
+    }
+}
+impl From<String> for Param {
+    fn from(v: String) -> Self {
+        Param::Text(Some(v))
+    }
+}
+impl From<Option<String>> for Param {
+    fn from(v: Option<String>) -> Self {
+        Param::Text(v)
+    }
+}
+impl From<bool> for Param {
+    fn from(v: bool) -> Self {
+        Param::Bool(v)
+    }
+}
+impl From<NaiveDate> for Param {
+    fn from(v: NaiveDate) -> Self {
+        Param::Date(Some(v))
+    }
+}
+impl From<Option<NaiveDate>> for Param {
+    fn from(v: Option<NaiveDate>) -> Self {
+        Param::Date(v)
+    }
+}
+impl From<DateTime<Utc>> for Param {
+    fn from(v: DateTime<Utc>) -> Self {
+        Param::Time(Some(v))
+    }
+}
+impl From<Option<DateTime<Utc>>> for Param {
+    fn from(v: Option<DateTime<Utc>>) -> Self {
+        Param::Time(v)
+    }
+}
+
+/// Which database a [`Db`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A connection pool on one of the two backends.
+#[derive(Debug, Clone)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// An open transaction; dropped without [`Tx::commit`] it rolls back.
+pub enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+/// A result row from either backend.
+pub enum DbRow {
+    Sqlite(SqliteRow),
+    Postgres(PgRow),
+}
+
+/// Runs `$body` with `$q` bound to a query over the backend's executor.
+macro_rules! bind_all {
+    ($sql:expr, $params:expr) => {{
+        let mut q = sqlx::query($sql);
+        for p in $params {
+            q = match p {
+                Param::Int(v) => q.bind(*v),
+                Param::Text(v) => q.bind(v.clone()),
+                Param::Bool(v) => q.bind(*v),
+                Param::Date(v) => q.bind(*v),
+                Param::Time(v) => q.bind(*v),
+            };
+        }
+        q
+    }};
+}
+
+fn migration(sql: &'static str) -> Migrator {
+    Migrator {
+        migrations: Cow::Owned(vec![Migration::new(
+            1,
+            Cow::Borrowed("initial"),
+            MigrationType::Simple,
+            Cow::Borrowed(sql),
+            false,
+        )]),
+        ..Migrator::DEFAULT
+    }
+}
+
+impl Db {
+    /// Connects to `sqlite://PATH` (the file is created when missing) or `postgres://…`, and
+    /// applies the embedded migrations of that backend.
+    pub async fn connect(url: &str) -> Result<Db, HubError> {
+        let db = if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)
+                .map_err(|e| HubError::Database(format!("{url}: {e}")))?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(30));
+            let pool = SqlitePoolOptions::new()
+                .max_connections(8)
+                .connect_with(options)
+                .await
+                .map_err(|e| HubError::Database(format!("{url}: {e}")))?;
+            migration(include_str!("../../migrations/sqlite/0001_initial.sql"))
+                .run(&pool)
+                .await
+                .map_err(|e| HubError::Database(format!("migrating {url}: {e}")))?;
+            Db::Sqlite(pool)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .connect(url)
+                .await
+                .map_err(|e| HubError::Database(format!("{}: {e}", redact(url))))?;
+            migration(include_str!("../../migrations/postgres/0001_initial.sql"))
+                .run(&pool)
+                .await
+                .map_err(|e| HubError::Database(format!("migrating {}: {e}", redact(url))))?;
+            Db::Postgres(pool)
+        } else {
+            return Err(HubError::Database(format!(
+                "`{}` is not a database URL: use sqlite://PATH or postgres://USER@HOST:PORT/DB",
+                redact(url)
+            )));
+        };
+        Ok(db)
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Begins a write transaction (SQLite: `BEGIN IMMEDIATE`, so concurrent writers queue on
+    /// the busy timeout instead of failing on a lock upgrade).
+    pub async fn begin(&self) -> Result<Tx, HubError> {
+        Ok(match self {
+            Db::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        })
+    }
+
+    /// A read outside any explicit transaction.
+    pub async fn fetch_all(&self, sql: &str, params: &[Param]) -> Result<Vec<DbRow>, HubError> {
+        Ok(match self {
+            Db::Sqlite(pool) => bind_all!(sql, params)
+                .fetch_all(pool)
+                .await?
+                .into_iter()
+                .map(DbRow::Sqlite)
+                .collect(),
+            Db::Postgres(pool) => bind_all!(sql, params)
+                .fetch_all(pool)
+                .await?
+                .into_iter()
+                .map(DbRow::Postgres)
+                .collect(),
+        })
+    }
+
+    pub async fn execute(&self, sql: &str, params: &[Param]) -> Result<u64, HubError> {
+        Ok(match self {
+            Db::Sqlite(pool) => bind_all!(sql, params).execute(pool).await?.rows_affected(),
+            Db::Postgres(pool) => bind_all!(sql, params).execute(pool).await?.rows_affected(),
+        })
+    }
+
+    pub async fn close(&self) {
+        match self {
+            Db::Sqlite(pool) => pool.close().await,
+            Db::Postgres(pool) => pool.close().await,
+        }
+    }
+}
+
+impl Tx {
+    pub fn backend(&self) -> Backend {
+        match self {
+            Tx::Sqlite(_) => Backend::Sqlite,
+            Tx::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    pub async fn execute(&mut self, sql: &str, params: &[Param]) -> Result<u64, HubError> {
+        Ok(match self {
+            Tx::Sqlite(tx) => bind_all!(sql, params)
+                .execute(&mut **tx)
+                .await?
+                .rows_affected(),
+            Tx::Postgres(tx) => bind_all!(sql, params)
+                .execute(&mut **tx)
+                .await?
+                .rows_affected(),
+        })
+    }
+
+    pub async fn fetch_all(&mut self, sql: &str, params: &[Param]) -> Result<Vec<DbRow>, HubError> {
+        Ok(match self {
+            Tx::Sqlite(tx) => bind_all!(sql, params)
+                .fetch_all(&mut **tx)
+                .await?
+                .into_iter()
+                .map(DbRow::Sqlite)
+                .collect(),
+            Tx::Postgres(tx) => bind_all!(sql, params)
+                .fetch_all(&mut **tx)
+                .await?
+                .into_iter()
+                .map(DbRow::Postgres)
+                .collect(),
+        })
+    }
+
+    pub async fn fetch_optional(
+        &mut self,
+        sql: &str,
+        params: &[Param],
+    ) -> Result<Option<DbRow>, HubError> {
+        Ok(self.fetch_all(sql, params).await?.into_iter().next())
+    }
+
+    /// Runs an `INSERT … RETURNING id` and returns the id.
+    pub async fn insert_id(&mut self, sql: &str, params: &[Param]) -> Result<i64, HubError> {
+        match self.fetch_optional(sql, params).await? {
+            Some(row) => row.i64("id"),
+            None => Err(HubError::Database(format!("no id returned by `{sql}`"))),
+        }
+    }
+
+    pub async fn commit(self) -> Result<(), HubError> {
+        match self {
+            Tx::Sqlite(tx) => tx.commit().await?,
+            Tx::Postgres(tx) => tx.commit().await?,
+        }
+        Ok(())
+    }
+}
+
+macro_rules! getter {
+    ($name:ident, $ty:ty) => {
+        pub fn $name(&self, column: &str) -> Result<$ty, HubError> {
+            Ok(match self {
+                DbRow::Sqlite(row) => row.try_get::<$ty, _>(column)?,
+                DbRow::Postgres(row) => row.try_get::<$ty, _>(column)?,
+            })
+        }
+    };
+}
+
+impl DbRow {
+    getter!(i64, i64);
+    getter!(opt_i64, Option<i64>);
+    getter!(text, String);
+    getter!(opt_text, Option<String>);
+    getter!(bool, bool);
+    getter!(date, NaiveDate);
+    getter!(opt_date, Option<NaiveDate>);
+    getter!(time, DateTime<Utc>);
+    getter!(opt_time, Option<DateTime<Utc>>);
+}
+
+/// A database URL without its password, for error messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// `$first, $first+1, …` placeholders for an `IN (…)` list of `n` values.
+pub fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(",")
+}

@@ -1,0 +1,394 @@
+//! The DefectDojo-compatible API over real sockets, on SQLite and on PostgreSQL: every test
+//! runs once per backend against a fresh database.
+
+mod common;
+
+use common::{Backend, Hub, delta, sarif_form, start, stat};
+use gatehouse_hub::client::{self, MultipartBody};
+use serde_json::json;
+
+/// Runs each scenario once per backend.
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { super::$name(super::Backend::Sqlite).await; })*
+        }
+        mod postgres {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { super::$name(super::Backend::Postgres).await; })*
+        }
+    };
+}
+
+on_both_backends!(
+    import_sarif_returns_201_with_defectdojo_statistics,
+    identical_reimport_changes_nothing,
+    subset_reimport_closes_absent_and_full_reimport_reactivates,
+    missing_or_wrong_token_is_403_and_writes_nothing,
+    malformed_report_is_400_and_writes_nothing,
+    bad_fields_are_400_with_field_errors,
+    second_engagement_import_marks_duplicates_of_originals,
+    unknown_product_without_auto_create_is_400,
+    lists_paginate_and_filter,
+);
+
+async fn nothing_written(hub: &Hub) {
+    assert_eq!(hub.count("/api/v2/products/").await, 0);
+    assert_eq!(hub.count("/api/v2/engagements/").await, 0);
+    assert_eq!(hub.count("/api/v2/tests/").await, 0);
+    assert_eq!(hub.count("/api/v2/findings/").await, 0);
+}
+
+async fn import_sarif_returns_201_with_defectdojo_statistics(backend: Backend) {
+    let hub = start(backend).await;
+    let form = sarif_form("sarif-full.sarif")
+        .text("tags", "ci,sarif")
+        .text("scan_date", "2024-01-02");
+    let response = hub.post("/api/v2/import-scan/", form).await;
+    assert_eq!(response.status, 201, "{}", response.body);
+    let body = &response.body;
+    assert_eq!(stat(body, "after", "total", "total"), 5);
+    assert_eq!(stat(body, "after", "total", "active"), 5);
+    assert_eq!(stat(body, "after", "total", "duplicate"), 0);
+    for severity in ["info", "low", "medium", "high", "critical"] {
+        assert!(
+            body["statistics"]["after"][severity].is_object(),
+            "{severity} missing"
+        );
+    }
+    assert_eq!(body["scan_type"], "SARIF");
+    assert_eq!(body["tags"], json!(["ci", "sarif"]));
+    assert_eq!(body["scan_date"], "2024-01-02");
+    assert_eq!(body["test"], body["test_id"]);
+    assert_eq!(body["deduplication_complete"], true);
+    assert_eq!(body["close_old_findings"], false);
+    assert!(body.get("file").is_none());
+    let test = body["test_id"].as_i64().expect("test_id");
+    assert_eq!(
+        hub.count(&format!("/api/v2/findings/?test={test}")).await,
+        5
+    );
+    let findings = hub
+        .get(&format!("/api/v2/findings/?test={test}&limit=1"))
+        .await
+        .body;
+    let finding = &findings["results"][0];
+    assert_eq!(finding["date"], "2024-01-02");
+    assert_eq!(finding["hash_code"].as_str().map(str::len), Some(64));
+    assert_eq!(finding["found_by"], json!(["SARIF"]));
+}
+
+async fn reimport(hub: &Hub, test: i64, file: &str) -> serde_json::Value {
+    let form = MultipartBody::default()
+        .text("scan_type", "SARIF")
+        .text("test", &test.to_string())
+        .file("file", file, &common::fixture(file));
+    let response = hub.post("/api/v2/reimport-scan/", form).await;
+    assert_eq!(response.status, 201, "{}", response.body);
+    response.body
+}
+
+async fn identical_reimport_changes_nothing(backend: Backend) {
+    let hub = start(backend).await;
+    let imported = hub
+        .post("/api/v2/import-scan/", sarif_form("sarif-full.sarif"))
+        .await
+        .body;
+    let test = imported["test_id"].as_i64().expect("test_id");
+    let body = reimport(&hub, test, "sarif-full.sarif").await;
+    assert_eq!(delta(&body, "created", "total"), 0);
+    assert_eq!(delta(&body, "closed", "total"), 0);
+    assert_eq!(delta(&body, "reactivated", "total"), 0);
+    assert_eq!(delta(&body, "untouched", "total"), 5);
+    assert_eq!(body["statistics"]["before"], body["statistics"]["after"]);
+    assert_eq!(body["statistics"]["after"], imported["statistics"]["after"]);
+    assert_eq!(body["test"], test);
+    assert_eq!(body["close_old_findings"], true);
+    assert_eq!(hub.count("/api/v2/findings/").await, 5);
+}
+
+async fn subset_reimport_closes_absent_and_full_reimport_reactivates(backend: Backend) {
+    let hub = start(backend).await;
+    let imported = hub
+        .post("/api/v2/import-scan/", sarif_form("sarif-full.sarif"))
+        .await
+        .body;
+    let test = imported["test_id"].as_i64().expect("test_id");
+
+    let body = reimport(&hub, test, "sarif-subset.sarif").await;
+    assert_eq!(delta(&body, "created", "total"), 0);
+    assert_eq!(delta(&body, "closed", "total"), 1);
+    assert_eq!(
+        delta(&body, "closed", "total"),
+        delta(&body, "closed", "is_mitigated")
+    );
+    assert_eq!(delta(&body, "untouched", "total"), 4);
+    assert_eq!(stat(&body, "after", "total", "is_mitigated"), 1);
+    assert_eq!(stat(&body, "after", "total", "active"), 4);
+    assert_eq!(stat(&body, "after", "total", "total"), 5);
+    let closed = hub
+        .get(&format!("/api/v2/findings/?test={test}&is_mitigated=true"))
+        .await
+        .body;
+    assert_eq!(closed["count"], 1);
+    assert!(
+        closed["results"][0]["mitigated"].is_string(),
+        "mitigated date set: {closed}"
+    );
+    assert_eq!(closed["results"][0]["active"], false);
+
+    // The same subset again: the closed one stays closed, nothing else moves.
+    let again = reimport(&hub, test, "sarif-subset.sarif").await;
+    assert_eq!(delta(&again, "closed", "total"), 0);
+    assert_eq!(again["statistics"]["before"], again["statistics"]["after"]);
+
+    let full = reimport(&hub, test, "sarif-full.sarif").await;
+    assert_eq!(delta(&full, "reactivated", "total"), 1);
+    assert_eq!(delta(&full, "created", "total"), 0);
+    assert_eq!(stat(&full, "after", "total", "active"), 5);
+    assert_eq!(stat(&full, "after", "total", "is_mitigated"), 0);
+}
+
+async fn missing_or_wrong_token_is_403_and_writes_nothing(backend: Backend) {
+    let hub = start(backend).await;
+    let none = client::post_form(
+        &hub.base,
+        "/api/v2/import-scan/",
+        None,
+        sarif_form("sarif-full.sarif"),
+    )
+    .await
+    .expect("request");
+    assert_eq!(none.status, 403);
+    assert_eq!(
+        none.body,
+        json!({"detail": "Authentication credentials were not provided."})
+    );
+    let wrong = client::post_form(
+        &hub.base,
+        "/api/v2/import-scan/",
+        Some("0123456789abcdef0123456789abcdef01234567"),
+        sarif_form("sarif-full.sarif"),
+    )
+    .await
+    .expect("request");
+    assert_eq!(wrong.status, 403);
+    assert_eq!(wrong.body, json!({"detail": "Invalid token."}));
+    let bearer = client::send(
+        &hub.base,
+        "GET",
+        "/api/v2/findings/",
+        &[("authorization", &format!("Bearer {}", hub.token))],
+        Vec::new(),
+    )
+    .await
+    .expect("request");
+    assert_eq!(bearer.status, 403, "only the `Token` scheme is recognised");
+    nothing_written(&hub).await;
+}
+
+async fn malformed_report_is_400_and_writes_nothing(backend: Backend) {
+    let hub = start(backend).await;
+    let form = MultipartBody::default()
+        .text("scan_type", "SARIF")
+        .text("product_type_name", "PT1")
+        .text("product_name", "P1")
+        .text("engagement_name", "E1")
+        .text("auto_create_context", "true")
+        .file(
+            "file",
+            "broken.sarif",
+            b"{\"version\": \"2.1.0\", \"runs\": [",
+        );
+    let response = hub.post("/api/v2/import-scan/", form).await;
+    assert_eq!(response.status, 400, "{}", response.body);
+    let message = response.body["message"].as_str().expect("message");
+    assert!(message.contains("line 1"), "names the position: {message}");
+    nothing_written(&hub).await;
+}
+
+async fn bad_fields_are_400_with_field_errors(backend: Backend) {
+    let hub = start(backend).await;
+    let unknown = hub
+        .post(
+            "/api/v2/import-scan/",
+            MultipartBody::default()
+                .text("scan_type", "Nope Scan")
+                .file("file", "a.json", b"{}"),
+        )
+        .await;
+    assert_eq!(unknown.status, 400);
+    assert_eq!(
+        unknown.body["scan_type"],
+        json!(["\"Nope Scan\" is not a valid choice."])
+    );
+    let missing = hub
+        .post(
+            "/api/v2/import-scan/",
+            MultipartBody::default().text("product_name", "P1"),
+        )
+        .await;
+    assert_eq!(missing.status, 400);
+    assert_eq!(
+        missing.body["scan_type"],
+        json!(["This field is required."])
+    );
+    assert_eq!(missing.body["file"], json!(["No file was submitted."]));
+    assert!(missing.body["message"].is_string());
+    let bad = hub
+        .post(
+            "/api/v2/import-scan/",
+            sarif_form("sarif-full.sarif")
+                .text("minimum_severity", "high")
+                .text("active", "maybe")
+                .text("scan_date", "2999-01-01"),
+        )
+        .await;
+    assert_eq!(bad.status, 400);
+    assert_eq!(
+        bad.body["minimum_severity"],
+        json!(["\"high\" is not a valid choice."])
+    );
+    assert_eq!(bad.body["active"], json!(["Must be a valid boolean."]));
+    assert_eq!(
+        bad.body["scan_date"],
+        json!(["The scan_date cannot be in the future!"])
+    );
+    let auth = format!("Token {}", hub.token);
+    let json_body = client::send(
+        &hub.base,
+        "POST",
+        "/api/v2/import-scan/",
+        &[
+            ("authorization", &auth),
+            ("content-type", "application/json"),
+        ],
+        b"{\"scan_type\":\"SARIF\"}".to_vec(),
+    )
+    .await
+    .expect("request");
+    assert_eq!(json_body.status, 415);
+    assert_eq!(
+        json_body.body,
+        json!({"detail": "Unsupported media type \"application/json\" in request."})
+    );
+    nothing_written(&hub).await;
+}
+
+async fn second_engagement_import_marks_duplicates_of_originals(backend: Backend) {
+    let hub = start(backend).await;
+    let first = hub
+        .post("/api/v2/import-scan/", sarif_form("sarif-full.sarif"))
+        .await
+        .body;
+    let form = MultipartBody::default()
+        .text("scan_type", "SARIF")
+        .text("product_name", "P1")
+        .text("engagement_name", "E2")
+        .text("auto_create_context", "true")
+        .file(
+            "file",
+            "sarif-full.sarif",
+            &common::fixture("sarif-full.sarif"),
+        );
+    let second = hub.post("/api/v2/import-scan/", form).await;
+    assert_eq!(second.status, 201, "{}", second.body);
+    let body = &second.body;
+    assert_ne!(body["engagement_id"], first["engagement_id"]);
+    assert_eq!(
+        stat(body, "after", "total", "total"),
+        5,
+        "every report item is stored"
+    );
+    assert_eq!(stat(body, "after", "total", "duplicate"), 5);
+    assert_eq!(stat(body, "after", "total", "active"), 0);
+    let test = body["test_id"].as_i64().expect("test_id");
+    let dupes = hub
+        .get(&format!("/api/v2/findings/?test={test}&limit=100"))
+        .await
+        .body;
+    let first_test = first["test_id"].as_i64().expect("test_id");
+    let originals = hub
+        .get(&format!("/api/v2/findings/?test={first_test}&limit=100"))
+        .await
+        .body;
+    let original_ids: Vec<&serde_json::Value> = originals["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|f| &f["id"])
+        .collect();
+    for dupe in dupes["results"].as_array().expect("results") {
+        assert_eq!(dupe["duplicate"], true);
+        assert!(original_ids.contains(&&dupe["duplicate_finding"]), "{dupe}");
+    }
+    // Still exactly one open finding per issue in the product.
+    assert_eq!(hub.count("/api/v2/findings/?active=true").await, 5);
+}
+
+async fn unknown_product_without_auto_create_is_400(backend: Backend) {
+    let hub = start(backend).await;
+    let form = MultipartBody::default()
+        .text("scan_type", "SARIF")
+        .text("product_name", "Nope")
+        .text("engagement_name", "E1")
+        .file(
+            "file",
+            "sarif-full.sarif",
+            &common::fixture("sarif-full.sarif"),
+        );
+    let response = hub.post("/api/v2/import-scan/", form).await;
+    assert_eq!(response.status, 400);
+    assert_eq!(response.body, json!(["Product \"Nope\" does not exist"]));
+    let reimport = MultipartBody::default()
+        .text("scan_type", "SARIF")
+        .text("test", "999")
+        .file(
+            "file",
+            "sarif-full.sarif",
+            &common::fixture("sarif-full.sarif"),
+        );
+    let response = hub.post("/api/v2/reimport-scan/", reimport).await;
+    assert_eq!(response.status, 400);
+    assert_eq!(response.body, json!(["Test \"999\" does not exist"]));
+    nothing_written(&hub).await;
+}
+
+async fn lists_paginate_and_filter(backend: Backend) {
+    let hub = start(backend).await;
+    let imported = hub
+        .post("/api/v2/import-scan/", sarif_form("sarif-full.sarif"))
+        .await
+        .body;
+    let page = hub.get("/api/v2/findings/?limit=2").await;
+    assert_eq!(page.status, 200);
+    assert_eq!(page.body["count"], 5);
+    assert_eq!(page.body["results"].as_array().map(Vec::len), Some(2));
+    assert_eq!(page.body["previous"], serde_json::Value::Null);
+    let next = page.body["next"].as_str().expect("next");
+    assert!(
+        next.ends_with("/api/v2/findings/?limit=2&offset=2"),
+        "{next}"
+    );
+    let last = hub.get("/api/v2/findings/?limit=2&offset=4").await.body;
+    assert_eq!(last["results"].as_array().map(Vec::len), Some(1));
+    assert_eq!(last["next"], serde_json::Value::Null);
+    assert!(last["previous"].is_string());
+    let product = imported["product_id"].as_i64().expect("product_id");
+    assert_eq!(
+        hub.count(&format!("/api/v2/engagements/?product={product}"))
+            .await,
+        1
+    );
+    assert_eq!(hub.count("/api/v2/products/?name=P1").await, 1);
+    assert_eq!(hub.count("/api/v2/products/?name=P2").await, 0);
+    assert_eq!(hub.count("/api/v2/tests/?scan_type=SARIF").await, 1);
+    assert_eq!(
+        hub.count("/api/v2/findings/?duplicate=false&active=true")
+            .await,
+        5
+    );
+    let bad = hub.get("/api/v2/findings/?test=abc").await;
+    assert_eq!(bad.status, 400);
+}

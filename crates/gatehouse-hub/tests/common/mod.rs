@@ -1,0 +1,163 @@
+//! Test harness: a hub on a real loopback socket over a fresh database per test (a new SQLite
+//! file, or a new PostgreSQL database on the server `scripts/start-postgres.sh` starts).
+
+#![allow(dead_code)]
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use gatehouse_hub::Store;
+use gatehouse_hub::client::{self, HubResponse, MultipartBody};
+use serde_json::Value;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A running hub and a valid token for it.
+pub struct Hub {
+    pub base: String,
+    pub token: String,
+    pub store: Store,
+    _dir: Option<tempfile::TempDir>,
+    stop: Option<oneshot::Sender<()>>,
+}
+
+impl Drop for Hub {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// A URL of a database nobody else uses.
+pub async fn fresh_database(backend: Backend) -> (String, Option<tempfile::TempDir>) {
+    match backend {
+        Backend::Sqlite => {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let url = format!("sqlite://{}", dir.path().join("hub.db").display());
+            (url, Some(dir))
+        }
+        Backend::Postgres => {
+            let admin = std::env::var("GATEHOUSE_TEST_POSTGRES_URL").unwrap_or_else(|_| {
+                panic!(
+                    "GATEHOUSE_TEST_POSTGRES_URL is not set: the PostgreSQL variants of the hub \
+                     tests need a server. Run `eval \"$(scripts/start-postgres.sh)\"` first."
+                )
+            });
+            let name = format!(
+                "gh_test_{}_{}_{}",
+                std::process::id(),
+                COUNTER.fetch_add(1, Ordering::SeqCst),
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.subsec_nanos())
+                    .unwrap_or(0)
+            );
+            let pool = sqlx::PgPool::connect(&admin).await.unwrap_or_else(|e| {
+                panic!("cannot reach {admin} ({e}); run scripts/start-postgres.sh")
+            });
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&pool)
+                .await
+                .expect("create test database");
+            pool.close().await;
+            let base = admin
+                .rsplit_once('/')
+                .map_or(admin.as_str(), |(b, _)| b)
+                .to_owned();
+            (format!("{base}/{name}"), None)
+        }
+    }
+}
+
+pub async fn start(backend: Backend) -> Hub {
+    let (url, dir) = fresh_database(backend).await;
+    let store = Store::connect(&url).await.expect("connect store");
+    let token = store.create_token("ci").await.expect("token");
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    let (stop, stopped) = oneshot::channel::<()>();
+    let server_store = store.clone();
+    tokio::spawn(async move {
+        gatehouse_hub::api::serve(listener, server_store, async {
+            let _ = stopped.await;
+        })
+        .await
+        .expect("serve");
+    });
+    Hub {
+        base,
+        token,
+        store,
+        _dir: dir,
+        stop: Some(stop),
+    }
+}
+
+pub fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(format!(
+        "{}/tests/fixtures/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("fixture")
+}
+
+impl Hub {
+    pub async fn post(&self, path: &str, form: MultipartBody) -> HubResponse {
+        client::post_form(&self.base, path, Some(&self.token), form)
+            .await
+            .expect("request")
+    }
+
+    pub async fn get(&self, path: &str) -> HubResponse {
+        let auth = format!("Token {}", self.token);
+        client::send(
+            &self.base,
+            "GET",
+            path,
+            &[("authorization", &auth)],
+            Vec::new(),
+        )
+        .await
+        .expect("request")
+    }
+
+    /// `count` of a list endpoint.
+    pub async fn count(&self, path: &str) -> i64 {
+        let response = self.get(path).await;
+        assert_eq!(response.status, 200, "{path}: {}", response.body);
+        response.body["count"].as_i64().expect("count")
+    }
+}
+
+/// An import form targeting product `P1` / engagement `E1`, auto-creating them.
+pub fn sarif_form(file: &str) -> MultipartBody {
+    MultipartBody::default()
+        .text("scan_type", "SARIF")
+        .text("product_type_name", "PT1")
+        .text("product_name", "P1")
+        .text("engagement_name", "E1")
+        .text("auto_create_context", "true")
+        .file("file", file, &fixture(file))
+}
+
+/// `statistics.<part>.<severity>.<flag>`.
+pub fn stat(body: &Value, part: &str, severity: &str, flag: &str) -> i64 {
+    body["statistics"][part][severity][flag]
+        .as_i64()
+        .unwrap_or_else(|| panic!("statistics.{part}.{severity}.{flag} missing in {body}"))
+}
+
+/// `statistics.delta.<action>.total.<flag>` of a reimport.
+pub fn delta(body: &Value, action: &str, flag: &str) -> i64 {
+    body["statistics"]["delta"][action]["total"][flag]
+        .as_i64()
+        .unwrap_or_else(|| panic!("statistics.delta.{action}.total.{flag} missing in {body}"))
+}

@@ -1,0 +1,87 @@
+//! `gatehouse serve [--listen ADDR] [--database URL]`: the findings hub (DefectDojo-compatible
+//! API). The default database is a SQLite file under the user's data directory, created on
+//! first start. Exit codes: 0 after a clean shutdown (Ctrl-C), 2 on a bad address or database.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, anyhow};
+use clap::Args;
+
+use crate::report_error;
+
+#[derive(Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
+    listen: String,
+    #[command(flatten)]
+    database: DatabaseArg,
+}
+
+/// `--database URL`, shared by the hub commands.
+#[derive(Args)]
+pub struct DatabaseArg {
+    /// sqlite://PATH or postgres://USER@HOST:PORT/DB [default: sqlite file
+    /// $XDG_DATA_HOME/gatehouse/hub.db or ~/.local/share/gatehouse/hub.db].
+    #[arg(long, env = "GATEHOUSE_DATABASE", value_name = "URL")]
+    database: Option<String>,
+}
+
+impl DatabaseArg {
+    /// The URL to open, creating the default file's directory when needed.
+    pub fn url(&self) -> anyhow::Result<String> {
+        if let Some(url) = &self.database {
+            return Ok(url.clone());
+        }
+        let data = std::env::var_os("XDG_DATA_HOME")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+            .ok_or_else(|| {
+                anyhow!("no data directory: set XDG_DATA_HOME or HOME, or pass --database URL")
+            })?;
+        let dir = data.join("gatehouse");
+        std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+        Ok(format!("sqlite://{}", dir.join("hub.db").display()))
+    }
+}
+
+/// A multi-thread tokio runtime for the hub commands.
+pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")
+}
+
+pub fn run(args: ServeArgs) -> ExitCode {
+    match execute(args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            report_error(&err, None);
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn execute(args: ServeArgs) -> anyhow::Result<()> {
+    let url = args.database.url()?;
+    runtime()?.block_on(async {
+        let store = gatehouse_hub::Store::connect(&url).await?;
+        let listener = tokio::net::TcpListener::bind(&args.listen)
+            .await
+            .with_context(|| format!("listening on {}", args.listen))?;
+        eprintln!(
+            "gatehouse hub listening on http://{} ({:?} database)",
+            listener.local_addr()?,
+            store.backend()
+        );
+        gatehouse_hub::api::serve(listener, store.clone(), async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+        store.close().await;
+        Ok(())
+    })
+}

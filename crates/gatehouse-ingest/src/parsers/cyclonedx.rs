@@ -177,14 +177,14 @@ fn parse_json(bytes: &[u8]) -> Result<Vec<DojoFinding>, IngestError> {
                     );
                 }
             }
-            if let Some(id) = &id {
-                finding.add_vulnerability_id(id.clone());
-            }
-            for reference in vulnerability.arr("references") {
-                if let Some(other) = reference.text_of("id") {
-                    finding.add_vulnerability_id(other);
-                }
-            }
+            // As DefectDojo lists them: the id, then each reference's id, repeats kept.
+            finding.vulnerability_ids.extend(id.clone());
+            finding.vulnerability_ids.extend(
+                vulnerability
+                    .arr("references")
+                    .iter()
+                    .filter_map(|r| r.text_of("id")),
+            );
             for cwe in vulnerability.arr("cwes").iter().filter_map(json::as_int) {
                 finding.add_cwe(u32::try_from(cwe).unwrap_or(0));
             }
@@ -404,9 +404,7 @@ fn spec_xml(
         finding.description = description.clone().unwrap_or_default();
         finding.mitigation = vulnerability.text_at(&["recommendation"]);
         finding.references = Some(advisories.clone()).filter(|r| !r.is_empty());
-        for vulnerability_id in &ids {
-            finding.add_vulnerability_id(vulnerability_id.clone());
-        }
+        finding.vulnerability_ids.extend(ids.iter().cloned());
         finding.set_opt(dojo::DATE, date);
         for rating in vulnerability
             .child("ratings")

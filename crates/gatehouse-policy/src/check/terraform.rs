@@ -161,6 +161,11 @@ impl Declarations {
         Declarations { by_key }
     }
 
+    /// True when no `.tf` file was found (findings then point into the plan).
+    pub fn is_empty(&self) -> bool {
+        self.by_key.is_empty()
+    }
+
     /// The declaration of a resource address such as `module.a.aws_s3_bucket.b["x"]`.
     pub fn find(&self, module: Option<&str>, ty: &str, name: &str) -> Option<&(PathBuf, usize)> {
         let module = module.map(strip_indexes).unwrap_or_default();

@@ -9,6 +9,7 @@ pub mod cargo;
 pub mod composer;
 pub mod dpkg;
 pub mod gem;
+pub mod gobinary;
 pub mod golang;
 pub mod gradle;
 pub mod maven;

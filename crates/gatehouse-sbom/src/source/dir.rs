@@ -33,6 +33,25 @@ fn read_capped(
     Ok(Some(bytes))
 }
 
+/// Whether a regular file is executable and starts like an ELF binary (checked cheaply,
+/// before reading it whole for Go build info).
+fn is_executable(entry: &walkdir::DirEntry) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let exec = entry
+            .metadata()
+            .is_ok_and(|m| m.permissions().mode() & 0o111 != 0);
+        if !exec {
+            return false;
+        }
+    }
+    let mut magic = [0u8; 4];
+    std::fs::File::open(entry.path())
+        .and_then(|mut f| f.read_exact(&mut magic))
+        .is_ok_and(|()| &magic == b"\x7fELF")
+}
+
 /// Collects the wanted files under `root` (symlinks not followed; `.git`, `node_modules`
 /// not entered).
 pub fn collect(root: &Path, opts: &ScanOptions) -> Result<(Files, Vec<String>), SbomError> {
@@ -66,10 +85,31 @@ pub fn collect(root: &Path, opts: &ScanOptions) -> Result<(Files, Vec<String>), 
             .collect();
         let rel = rel.join("/");
         if !wanted(&rel) {
+            if is_executable(&entry) {
+                if let Some(info) = read_capped(entry.path(), opts, &mut warnings)?
+                    .and_then(|b| crate::catalog::gobinary::extract(&b))
+                {
+                    files.insert(
+                        rel,
+                        FileEntry {
+                            bytes: info,
+                            layer: None,
+                            go_binary: true,
+                        },
+                    );
+                }
+            }
             continue;
         }
         if let Some(bytes) = read_capped(entry.path(), opts, &mut warnings)? {
-            files.insert(rel, FileEntry { bytes, layer: None });
+            files.insert(
+                rel,
+                FileEntry {
+                    bytes,
+                    layer: None,
+                    go_binary: false,
+                },
+            );
         }
     }
     Ok((files, warnings))
@@ -85,13 +125,27 @@ pub fn collect_file(path: &Path, opts: &ScanOptions) -> Result<(Files, Vec<Strin
         .unwrap_or_default();
     let dir = path.parent().unwrap_or(Path::new("."));
     if let Some(bytes) = read_capped(path, opts, &mut warnings)? {
-        files.insert(name.clone(), FileEntry { bytes, layer: None });
+        files.insert(
+            name.clone(),
+            FileEntry {
+                bytes,
+                layer: None,
+                go_binary: false,
+            },
+        );
     }
     for sib in ["package.json", "go.mod", "go.sum"] {
         let p = dir.join(sib);
         if sib != name && p.is_file() {
             if let Some(bytes) = read_capped(&p, opts, &mut warnings)? {
-                files.insert(sib.to_owned(), FileEntry { bytes, layer: None });
+                files.insert(
+                    sib.to_owned(),
+                    FileEntry {
+                        bytes,
+                        layer: None,
+                        go_binary: false,
+                    },
+                );
             }
         }
     }

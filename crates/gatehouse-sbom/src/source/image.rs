@@ -401,7 +401,7 @@ fn apply_layer(
     let mut archive = tar::Archive::new(reader);
     let mut deletes: Vec<String> = Vec::new();
     let mut opaque: Vec<String> = Vec::new();
-    let mut adds: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut adds: Vec<(String, Vec<u8>, bool)> = Vec::new();
     let mut links: Vec<(String, String)> = Vec::new();
     let entries = archive
         .entries()
@@ -446,21 +446,32 @@ fn apply_layer(
             }
             continue;
         }
-        if !kind.is_file() || !wanted(&path) {
+        if !kind.is_file() {
+            continue;
+        }
+        let by_name = wanted(&path);
+        let executable = entry.header().mode().is_ok_and(|m| m & 0o111 != 0);
+        if !by_name && !executable {
             continue;
         }
         if entry.size() > opts.max_file_bytes {
-            warnings.push(format!(
-                "{diff_id}: `{path}` larger than {} bytes, skipped",
-                opts.max_file_bytes
-            ));
+            if by_name {
+                warnings.push(format!(
+                    "{diff_id}: `{path}` larger than {} bytes, skipped",
+                    opts.max_file_bytes
+                ));
+            }
             continue;
         }
         let mut bytes = Vec::new();
         entry
             .read_to_end(&mut bytes)
             .map_err(|e| format!("truncated layer reading `{path}`: {e}"))?;
-        adds.push((path, bytes));
+        if by_name {
+            adds.push((path, bytes, false));
+        } else if let Some(info) = crate::catalog::gobinary::extract(&bytes) {
+            adds.push((path, info, true));
+        }
     }
     for d in opaque {
         let prefix = format!("{d}/");
@@ -470,12 +481,13 @@ fn apply_layer(
         let prefix = format!("{d}/");
         files.retain(|p, _| *p != d && !p.starts_with(&prefix));
     }
-    for (path, bytes) in adds {
+    for (path, bytes, go_binary) in adds {
         files.insert(
             path,
             FileEntry {
                 bytes,
                 layer: Some(diff_id.to_owned()),
+                go_binary,
             },
         );
     }
@@ -486,6 +498,7 @@ fn apply_layer(
                 FileEntry {
                     bytes: t.bytes,
                     layer: Some(diff_id.to_owned()),
+                    go_binary: t.go_binary,
                 },
             );
         }

@@ -43,6 +43,8 @@ pub struct FileEntry {
     pub bytes: Vec<u8>,
     /// Layer diff_id that wrote it (images only).
     pub layer: Option<String>,
+    /// The build-info slice of a Go binary (found by content, whatever the file's name).
+    pub go_binary: bool,
 }
 
 /// `/`-separated relative path → file.
@@ -124,8 +126,18 @@ pub fn catalog_files(files: &Files, mut subject: Subject) -> Result<Sbom, SbomEr
             };
             files.get(&p).map(|f| f.bytes.clone())
         };
-        let Some(result) = catalog::catalog_file(path, &entry.bytes, &sibling) else {
-            continue;
+        let result = if entry.go_binary {
+            catalog::gobinary::parse(path, &entry.bytes).map(|mut found| {
+                for c in &mut found {
+                    c.locations.insert(path.clone());
+                }
+                found
+            })
+        } else {
+            let Some(result) = catalog::catalog_file(path, &entry.bytes, &sibling) else {
+                continue;
+            };
+            result
         };
         let mut found = result?;
         if let Some(layer) = &entry.layer {

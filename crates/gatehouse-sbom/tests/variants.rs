@@ -107,7 +107,7 @@ fn poetry_1_metadata_files_and_dev_category() {
 
 #[test]
 fn yarn_v1_with_package_json_marks_direct_and_dev() {
-    let lock = "# yarn lockfile v1\n\n\nleft-pad@^1.0.0:\n  version \"1.3.0\"\n  resolved \"https://registry.yarnpkg.com/left-pad/-/left-pad-1.3.0.tgz\"\n  dependencies:\n    \"@x/util\" \"~2.0.0\"\n\n\"@x/util@~2.0.0\":\n  version \"2.0.1\"\n\njest@^29.0.0:\n  version \"29.7.0\"\n";
+    let lock = "# yarn lockfile v1\n\n\nleft-pad@^1.0.0:\n  version \"1.3.0\"\n  resolved \"https://registry.yarnpkg.com/left-pad/-/left-pad-1.3.0.tgz#5b8a3a7765dfe001261dde915589e782f8c94d1e\"\n  dependencies:\n    \"@x/util\" \"~2.0.0\"\n\n\"@x/util@~2.0.0\":\n  version \"2.0.1\"\n\njest@^29.0.0:\n  version \"29.7.0\"\n";
     let manifest =
         br#"{"dependencies": {"left-pad": "^1.0.0"}, "devDependencies": {"jest": "^29.0.0"}}"#
             .to_vec();
@@ -115,6 +115,13 @@ fn yarn_v1_with_package_json_marks_direct_and_dev() {
     let comps = parse_with("yarn.lock", lock, &sib);
     let lp = find(&comps, "pkg:npm/left-pad@1.3.0");
     assert_eq!((lp.scope, lp.direct), (Scope::Required, Some(true)));
+    assert_eq!(
+        lp.hashes
+            .iter()
+            .map(|h| h.alg.cyclonedx())
+            .collect::<Vec<_>>(),
+        ["SHA-1"]
+    );
     assert_eq!(
         lp.dependencies.iter().collect::<Vec<_>>(),
         ["pkg:npm/%40x/util@2.0.1"]

@@ -220,6 +220,16 @@ fn build(entries: Vec<Entry>, berry: bool, sibling: Sibling<'_>) -> Vec<Componen
         let mut c = Component::new(Ecosystem::Npm, base, e.version).with_namespace(ns);
         if let Some(i) = &e.integrity {
             c.hashes.extend(Hash::sri(i));
+        } else if let Some(sha1) = e
+            .resolved
+            .as_deref()
+            .and_then(|r| r.rsplit_once('#'))
+            .filter(|(url, _)| url.ends_with(".tgz"))
+        {
+            // Old v1 entries: no `integrity`, the tarball's SHA-1 after `#` in `resolved` (a git
+            // URL's `#` is a commit, not a digest of a tarball).
+            c.hashes
+                .extend(crate::model::Hash::hex(crate::model::HashAlg::Sha1, sha1.1));
         }
         if let Some(r) = e.resolved.filter(|r| r.starts_with("http")) {
             c.properties.insert("gatehouse:resolved".into(), r);

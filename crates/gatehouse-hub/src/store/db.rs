@@ -195,14 +195,16 @@ impl Db {
 
     /// A read outside any explicit transaction.
     pub async fn fetch_all(&self, sql: &str, params: &[Param]) -> Result<Vec<DbRow>, HubError> {
+        let (sql, params) = native(self.backend(), sql, params);
+        let params = &*params;
         Ok(match self {
-            Db::Sqlite(pool) => bind_all!(sql, params)
+            Db::Sqlite(pool) => bind_all!(&*sql, params)
                 .fetch_all(pool)
                 .await?
                 .into_iter()
                 .map(DbRow::Sqlite)
                 .collect(),
-            Db::Postgres(pool) => bind_all!(sql, params)
+            Db::Postgres(pool) => bind_all!(&*sql, params)
                 .fetch_all(pool)
                 .await?
                 .into_iter()
@@ -212,9 +214,17 @@ impl Db {
     }
 
     pub async fn execute(&self, sql: &str, params: &[Param]) -> Result<u64, HubError> {
+        let (sql, params) = native(self.backend(), sql, params);
+        let params = &*params;
         Ok(match self {
-            Db::Sqlite(pool) => bind_all!(sql, params).execute(pool).await?.rows_affected(),
-            Db::Postgres(pool) => bind_all!(sql, params).execute(pool).await?.rows_affected(),
+            Db::Sqlite(pool) => bind_all!(&*sql, params)
+                .execute(pool)
+                .await?
+                .rows_affected(),
+            Db::Postgres(pool) => bind_all!(&*sql, params)
+                .execute(pool)
+                .await?
+                .rows_affected(),
         })
     }
 
@@ -235,12 +245,14 @@ impl Tx {
     }
 
     pub async fn execute(&mut self, sql: &str, params: &[Param]) -> Result<u64, HubError> {
+        let (sql, params) = native(self.backend(), sql, params);
+        let params = &*params;
         Ok(match self {
-            Tx::Sqlite(tx) => bind_all!(sql, params)
+            Tx::Sqlite(tx) => bind_all!(&*sql, params)
                 .execute(&mut **tx)
                 .await?
                 .rows_affected(),
-            Tx::Postgres(tx) => bind_all!(sql, params)
+            Tx::Postgres(tx) => bind_all!(&*sql, params)
                 .execute(&mut **tx)
                 .await?
                 .rows_affected(),
@@ -248,14 +260,16 @@ impl Tx {
     }
 
     pub async fn fetch_all(&mut self, sql: &str, params: &[Param]) -> Result<Vec<DbRow>, HubError> {
+        let (sql, params) = native(self.backend(), sql, params);
+        let params = &*params;
         Ok(match self {
-            Tx::Sqlite(tx) => bind_all!(sql, params)
+            Tx::Sqlite(tx) => bind_all!(&*sql, params)
                 .fetch_all(&mut **tx)
                 .await?
                 .into_iter()
                 .map(DbRow::Sqlite)
                 .collect(),
-            Tx::Postgres(tx) => bind_all!(sql, params)
+            Tx::Postgres(tx) => bind_all!(&*sql, params)
                 .fetch_all(&mut **tx)
                 .await?
                 .into_iter()
@@ -324,6 +338,42 @@ pub fn redact(url: &str) -> String {
         }
         _ => url.to_owned(),
     }
+}
+
+/// The SQL and parameters as the backend wants them. PostgreSQL takes `$N` as written. SQLite
+/// gets anonymous `?` placeholders with the parameters reordered (and repeated) to match: it
+/// treats `$N`/`?N` as named parameters, and sqlx looks each name up with a linear scan, which
+/// makes a 500-row insert quadratic.
+fn native<'a>(
+    backend: Backend,
+    sql: &'a str,
+    params: &'a [Param],
+) -> (Cow<'a, str>, Cow<'a, [Param]>) {
+    if backend == Backend::Postgres {
+        return (Cow::Borrowed(sql), Cow::Borrowed(params));
+    }
+    let mut out = String::with_capacity(sql.len());
+    let mut ordered = Vec::with_capacity(params.len());
+    let mut rest = sql;
+    while let Some(at) = rest.find('$') {
+        let (before, tail) = rest.split_at(at);
+        out.push_str(before);
+        let digits = tail[1..].bytes().take_while(u8::is_ascii_digit).count();
+        match tail[1..1 + digits]
+            .parse::<usize>()
+            .ok()
+            .and_then(|n| params.get(n.wrapping_sub(1)))
+        {
+            Some(param) => {
+                out.push('?');
+                ordered.push(param.clone());
+            }
+            None => out.push_str(&tail[..1 + digits]),
+        }
+        rest = &tail[1 + digits..];
+    }
+    out.push_str(rest);
+    (Cow::Owned(out), Cow::Owned(ordered))
 }
 
 /// `$first, $first+1, …` placeholders for an `IN (…)` list of `n` values.

@@ -212,3 +212,29 @@ fn hostile_archives_are_contained() {
     assert!(!tmp.path().join("escaped.json").exists());
     assert!(!tmp.path().parent().unwrap().join("escaped.json").exists());
 }
+
+#[test]
+fn one_import_at_a_time() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("db");
+    std::fs::create_dir_all(&root).unwrap();
+    let store = Store::new(&root);
+    // A live holder (this very process) blocks a second import.
+    std::fs::write(
+        root.join(".import.lock"),
+        format!("{}\n", std::process::id()),
+    )
+    .unwrap();
+    let err = store.import(&[fixtures().join("npm")], at(1)).unwrap_err();
+    assert!(
+        err.to_string().contains("another import is running"),
+        "{err}"
+    );
+    assert_eq!(store.status().unwrap(), None);
+    // A lock left by a dead process is taken over, and released afterwards.
+    if Path::new("/proc/self").exists() {
+        std::fs::write(root.join(".import.lock"), "4294967\n").unwrap();
+        store.import(&[fixtures().join("npm")], at(1)).unwrap();
+        assert!(!root.join(".import.lock").exists());
+    }
+}

@@ -16,7 +16,7 @@
 //! temporary directory, renames it into place and only then swaps `CURRENT` (an atomic rename).
 //! Readers therefore see the old or the new index, never half of one; a crash leaves at most a
 //! stale `.tmp-*` directory that the next import removes. The previous generation is kept so a
-//! reader that started before the swap can finish.
+//! reader that started before the swap can finish. `.import.lock` keeps imports one at a time.
 
 mod source;
 
@@ -229,6 +229,8 @@ impl Store {
         paths: &[PathBuf],
         now: DateTime<Utc>,
     ) -> Result<ImportReport, StoreError> {
+        fs::create_dir_all(&self.root).map_err(|e| StoreError::io(&self.root, e))?;
+        let _lock = ImportLock::acquire(&self.root)?;
         let mut report = ImportReport::default();
         let mut incoming: HashMap<String, Vulnerability> = HashMap::new();
         for path in paths {
@@ -369,6 +371,59 @@ impl Store {
                 let _ = fs::remove_dir_all(entry.path());
             }
         }
+    }
+}
+
+/// One import at a time per store: `.import.lock` holds the importer's pid and is created
+/// exclusively; a lock left by a process that no longer exists (checked through `/proc`) is
+/// taken over, any other is an error naming the file.
+struct ImportLock {
+    path: PathBuf,
+}
+
+impl ImportLock {
+    fn acquire(root: &Path) -> Result<ImportLock, StoreError> {
+        let path = root.join(".import.lock");
+        for _ in 0..2 {
+            match fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+            {
+                Ok(mut f) => {
+                    let _ = writeln!(f, "{}", std::process::id());
+                    return Ok(ImportLock { path });
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    let holder = fs::read_to_string(&path).unwrap_or_default();
+                    let stale = holder.trim().parse::<u32>().is_ok_and(|pid| {
+                        Path::new("/proc/self").exists()
+                            && !Path::new(&format!("/proc/{pid}")).exists()
+                    });
+                    if !stale {
+                        return Err(StoreError::Input {
+                            path: path.clone(),
+                            message: format!(
+                                "another import is running (pid {}); wait for it, or remove this file if it is not",
+                                holder.trim()
+                            ),
+                        });
+                    }
+                    let _ = fs::remove_file(&path);
+                }
+                Err(e) => return Err(StoreError::io(&path, e)),
+            }
+        }
+        Err(StoreError::Input {
+            path,
+            message: "could not take the import lock".to_owned(),
+        })
+    }
+}
+
+impl Drop for ImportLock {
+    fn drop(&mut self) {
+        let _ = fs::remove_file(&self.path);
     }
 }
 

@@ -214,3 +214,42 @@ fn distroless_status_d() {
     );
     assert!(catalog_file("var/lib/dpkg/status.d/libssl3.md5sums", b"", &no_siblings).is_none());
 }
+
+#[test]
+fn site_packages_edges_and_direct_references() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("usr/lib/python3/site-packages");
+    for (dist, meta) in [
+        (
+            "Jinja2-3.1.2.dist-info",
+            "Name: Jinja2\nVersion: 3.1.2\nRequires-Dist: MarkupSafe (>=2.0)\n",
+        ),
+        (
+            "MarkupSafe-2.1.3.dist-info",
+            "Name: MarkupSafe\nVersion: 2.1.3\n",
+        ),
+    ] {
+        std::fs::create_dir_all(site.join(dist)).unwrap();
+        std::fs::write(site.join(dist).join("METADATA"), meta).unwrap();
+    }
+    let sbom =
+        gatehouse_sbom::scan_path(dir.path(), &gatehouse_sbom::ScanOptions::default()).unwrap();
+    let jinja = find(&sbom.components, "pkg:pypi/jinja2@3.1.2");
+    assert_eq!(
+        jinja.dependencies.iter().collect::<Vec<_>>(),
+        ["pkg:pypi/markupsafe@2.1.3"]
+    );
+
+    let comps = parse(
+        "requirements.txt",
+        "pip @ https://example.com/pip-24.0-py3-none-any.whl ; python_version > '3'\n",
+    );
+    assert_eq!(comps[0].purl(), "pkg:pypi/pip");
+    assert_eq!(
+        comps[0]
+            .properties
+            .get("gatehouse:resolved")
+            .map(String::as_str),
+        Some("https://example.com/pip-24.0-py3-none-any.whl")
+    );
+}

@@ -213,6 +213,11 @@ pub(crate) fn reach_scopes<K: Ord + Clone>(
     scopes
 }
 
+/// PEP 503 normalized Python name (`Foo_Bar` → `foo-bar`).
+pub fn pep503_name(name: &str) -> String {
+    pep503(name)
+}
+
 /// PEP 503 normalized Python name.
 pub(crate) fn pep503(name: &str) -> String {
     let mut out = String::with_capacity(name.len());

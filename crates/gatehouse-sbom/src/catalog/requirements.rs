@@ -94,6 +94,17 @@ fn requirement(
         }
         return Ok(None);
     }
+    // PEP 508 direct references (`name @ https://…`) name a package without a version.
+    if let Some((name, url)) = text.split_once(" @ ") {
+        let name = name.split('[').next().unwrap_or(name).trim();
+        if !name.is_empty() && !name.contains(char::is_whitespace) {
+            let mut c = Component::new(Ecosystem::Pypi, name, "");
+            let url = url.split([';', ' ']).next().unwrap_or(url);
+            c.properties
+                .insert("gatehouse:resolved".into(), url.to_owned());
+            return Ok(Some(c));
+        }
+    }
     if text.starts_with('-')
         || text.contains("://")
         || text.starts_with('.')

@@ -147,6 +147,7 @@ pub fn catalog_files(files: &Files, mut subject: Subject) -> Result<Sbom, SbomEr
         }
         comps.extend(found);
     }
+    link_site_packages(&mut comps);
     let distro = ["etc/os-release", "usr/lib/os-release"]
         .iter()
         .find_map(|p| files.get(*p))
@@ -180,4 +181,34 @@ pub fn catalog_files(files: &Files, mut subject: Subject) -> Result<Sbom, SbomEr
         subject.distro = Some(q);
     }
     Ok(Sbom::new(subject, comps))
+}
+
+/// Draws edges between installed Python distributions of the same `site-packages` directory
+/// from their `Requires-Dist` names (recorded by the METADATA cataloger).
+fn link_site_packages(comps: &mut [Component]) {
+    let site_of = |c: &Component| -> Option<String> {
+        let loc = c
+            .locations
+            .iter()
+            .find(|l| catalog::python_metadata::matches(l))?;
+        let dist_dir = loc.rsplit_once('/')?.0;
+        Some(dist_dir.rsplit_once('/').map_or("", |(d, _)| d).to_owned())
+    };
+    let mut index: BTreeMap<(String, String), String> = BTreeMap::new();
+    for c in comps.iter() {
+        if let Some(site) = site_of(c) {
+            index.insert((site, crate::catalog::pep503_name(&c.name)), c.purl());
+        }
+    }
+    for c in comps.iter_mut() {
+        let (Some(site), Some(reqs)) = (site_of(c), c.properties.get("gatehouse:requires-dist"))
+        else {
+            continue;
+        };
+        let targets: Vec<String> = reqs
+            .split(',')
+            .filter_map(|r| index.get(&(site.clone(), r.to_owned())).cloned())
+            .collect();
+        c.dependencies.extend(targets);
+    }
 }

@@ -2,7 +2,7 @@
 # Agreement and speed of `gatehouse check` against Checkov (PyPI, offline) on generated Terraform
 # plans. For every (resource, Checkov check) pair that a gatehouse rule mirrors, compares the two
 # verdicts (bench/checkov_compare.py), prints the agreement, every difference grouped by check with
-# the reason, and the wall-time and peak-RSS ratios (GNU time, one run each). See bench/checkov.md.
+# the reason, and the wall-time, CPU-time and peak-RSS ratios (GNU time, one run each). See bench/checkov.md.
 #
 #   bench/checkov.sh [--sizes "100 1000 10000"] [--seed N]   (default sizes: 100 1000)
 #
@@ -68,14 +68,14 @@ for n in $SIZES; do
   python3 "$BENCH_DIR/tools/gen_tfplan.py" -n "$n" --seed "$SEED" -o "$plan"
 
   log "gatehouse check ($n)"
-  /usr/bin/time -f '%e %M' -o "$WORK/gatehouse-$n.time" \
+  /usr/bin/time -f '%e %M %U %S' -o "$WORK/gatehouse-$n.time" \
     "$GATEHOUSE" check "$plan" -o json --fail-on none > "$WORK/gatehouse-$n.json"
 
   log "checkov ($n; about 6 minutes at 10,000)"
   # Offline: no update check, no Bridgecrew mapping download, no policy download. No --quiet: it
   # drops passed checks from the JSON. Checkov exits 1 when anything failed.
   CKV_SKIP_PACKAGE_UPDATE_CHECK=true BC_SKIP_MAPPING=TRUE \
-    /usr/bin/time -f '%e %M' -o "$WORK/checkov-$n.time" \
+    /usr/bin/time -f '%e %M %U %S' -o "$WORK/checkov-$n.time" \
     "$VENV/bin/checkov" -f "$plan" --framework terraform_plan -o json --skip-download \
     > "$WORK/checkov-$n.json" 2> "$WORK/checkov-$n.log" || true
   [[ -s $WORK/checkov-$n.json ]] || die "checkov wrote no report; see $WORK/checkov-$n.log"

@@ -14,7 +14,7 @@ Pairs where Checkov gave no verdict (UNKNOWN, or a crashed check) but gatehouse 
 are listed separately.
 
 Usage: checkov_compare.py PLAN CHECKOV_JSON GATEHOUSE_JSON RULES_JSON
-       [--times GATEHOUSE_TIME CHECKOV_TIME]   (files holding `/usr/bin/time -f '%e %M'` output)
+       [--times GATEHOUSE_TIME CHECKOV_TIME]   (files holding `/usr/bin/time -f '%e %M %U %S'` output)
 """
 from __future__ import annotations
 
@@ -108,12 +108,14 @@ def detail(check: str, res: dict) -> str:
     return ""
 
 
-def read_time(path: str) -> tuple[float, int]:
+def read_time(path: str) -> tuple[float, int, float | None]:
+    """(wall seconds, peak RSS KiB, CPU seconds or None) from `/usr/bin/time -f '%e %M [%U %S]'`."""
     for line in open(path):
         parts = line.split()
-        if len(parts) == 2:
+        if len(parts) in (2, 4):
             try:
-                return float(parts[0]), int(parts[1])
+                cpu = float(parts[2]) + float(parts[3]) if len(parts) == 4 else None
+                return float(parts[0]), int(parts[1]), cpu
             except ValueError:
                 continue
     raise SystemExit(f"{path}: no `%e %M` line")
@@ -175,8 +177,11 @@ def main() -> int:
         for address, check in no_verdict:
             print(f"    {address}: {check} ({mirrored[check]})")
     if a.times:
-        (g_s, g_kb), (c_s, c_kb) = read_time(a.times[0]), read_time(a.times[1])
+        (g_s, g_kb, g_cpu), (c_s, c_kb, c_cpu) = read_time(a.times[0]), read_time(a.times[1])
         print(f"\nwall time: gatehouse {g_s:.2f} s, checkov {c_s:.2f} s -> checkov/gatehouse = {c_s / max(g_s, 0.01):.1f}x")
+        if g_cpu is not None and c_cpu is not None:
+            print(f"CPU time (user+sys): gatehouse {g_cpu:.2f} s, checkov {c_cpu:.2f} s -> "
+                  f"checkov/gatehouse = {c_cpu / max(g_cpu, 0.01):.1f}x")
         print(f"peak RSS: gatehouse {g_kb / 1024:.1f} MiB, checkov {c_kb / 1024:.1f} MiB -> "
               f"checkov/gatehouse = {c_kb / max(g_kb, 1):.1f}x")
     return 0

@@ -7,14 +7,16 @@ import rego.v1
 policy_types := {"aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy"}
 
 # [resource, statement] for every Allow statement with an Action of a known policy document.
-allow_statements contains [r, s] if {
+allow_statements := [[r, s] |
 	some r in input.resources
 	r.type in policy_types
+	is_string(r.values.policy)
+	json.is_valid(r.values.policy)
 	doc := json.unmarshal(r.values.policy)
 	some s in as_list(doc.Statement)
 	object.get(s, "Effect", "Allow") == "Allow"
 	s.Action
-}
+]
 
 as_list(x) := x if is_array(x)
 

@@ -23,3 +23,7 @@ test_star_action_on_any_resource if {
 test_unknown_policy_is_not_decided if {
 	count(iam.deny_star_action) == 0 with input as {"resources": [{"address": "aws_iam_policy.p", "type": "aws_iam_policy", "values": {}, "unknown": {"policy": true}}]}
 }
+
+test_malformed_policy_is_not_decided if {
+	count(iam.deny_admin) == 0 with input as {"resources": [{"address": "aws_iam_policy.p", "type": "aws_iam_policy", "values": {"policy": "{not json"}, "unknown": {}}]}
+}

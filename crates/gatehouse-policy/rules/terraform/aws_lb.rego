@@ -4,10 +4,7 @@ package gatehouse.terraform.aws_lb
 import data.gatehouse.lib.terraform as tf
 import rego.v1
 
-listeners contains r if {
-	some t in ["aws_lb_listener", "aws_alb_listener"]
-	some r in tf.resources(t)
-}
+listeners := array.concat(tf.resources("aws_lb_listener"), tf.resources("aws_alb_listener"))
 
 redirects_to_https(r) if {
 	some a in tf.list(r.values.default_action)

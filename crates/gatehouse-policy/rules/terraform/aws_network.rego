@@ -19,24 +19,22 @@ import rego.v1
 
 sg_types := {"aws_security_group", "aws_security_group_rule", "aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule"}
 
-# [resource, direction, {from, to, protocol, cidrs, prefix_lists, self}] for every rule.
-rules contains [r, direction, norm(rule)] if {
-	some r in tf.resources("aws_security_group")
-	some direction in ["ingress", "egress"]
-	some rule in list(r.values[direction])
-}
-
-rules contains [r, r.values.type, norm(r.values)] if {
-	some r in tf.resources("aws_security_group_rule")
-}
-
-rules contains [r, "ingress", norm_vpc(r.values)] if {
-	some r in tf.resources("aws_vpc_security_group_ingress_rule")
-}
-
-rules contains [r, "egress", norm_vpc(r.values)] if {
-	some r in tf.resources("aws_vpc_security_group_egress_rule")
-}
+# [resource, direction, {from, to, protocol, cidrs, prefix_lists, self}] for every rule. An array,
+# not a set: set members are compared whole, which is slow for resource objects on large plans.
+rules := array.concat(
+	array.concat(
+		[[r, direction, norm(rule)] |
+			some r in tf.resources("aws_security_group")
+			some direction in ["ingress", "egress"]
+			some rule in list(r.values[direction])
+		],
+		[[r, r.values.type, norm(r.values)] | some r in tf.resources("aws_security_group_rule")],
+	),
+	array.concat(
+		[[r, "ingress", norm_vpc(r.values)] | some r in tf.resources("aws_vpc_security_group_ingress_rule")],
+		[[r, "egress", norm_vpc(r.values)] | some r in tf.resources("aws_vpc_security_group_egress_rule")],
+	),
+)
 
 norm(rule) := {
 	"from": object.get(rule, "from_port", null),
@@ -78,7 +76,7 @@ covers(rule, port) if {
 	port <= rule.to
 }
 
-open_ingress(port) := {[r.address, r] |
+open_ingress(port) := {r.address: r |
 	some [r, direction, rule] in rules
 	direction == "ingress"
 	count(rule.prefix_lists) == 0
@@ -116,7 +114,7 @@ open_ingress(port) := {[r.address, r] |
 #   references:
 #     - https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html
 deny_ssh_world contains result if {
-	some [_, r] in open_ingress(22)
+	some r in open_ingress(22)
 	result := tf.result(r, "ingress", sprintf("'%s' allows SSH (22) from the internet.", [r.address]))
 }
 
@@ -150,7 +148,7 @@ deny_ssh_world contains result if {
 #   references:
 #     - https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html
 deny_rdp_world contains result if {
-	some [_, r] in open_ingress(3389)
+	some r in open_ingress(3389)
 	result := tf.result(r, "ingress", sprintf("'%s' allows RDP (3389) from the internet.", [r.address]))
 }
 
@@ -184,7 +182,7 @@ deny_rdp_world contains result if {
 #   references:
 #     - https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html
 deny_http_world contains result if {
-	some [_, r] in open_ingress(80)
+	some r in open_ingress(80)
 	result := tf.result(r, "ingress", sprintf("'%s' allows HTTP (80) from the internet.", [r.address]))
 }
 

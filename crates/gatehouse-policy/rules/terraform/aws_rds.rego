@@ -80,7 +80,7 @@ deny_unencrypted contains result if {
 #   references:
 #     - https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_WorkingWithAutomatedBackups.html
 deny_no_backups contains result if {
-	some r in {x | some t in ["aws_db_instance", "aws_rds_cluster"]; some x in tf.resources(t)}
+	some r in array.concat(tf.resources("aws_db_instance"), tf.resources("aws_rds_cluster"))
 	period := r.values.backup_retention_period
 	period != null
 	not backups_on(period)

@@ -9,15 +9,10 @@ internet := {"*", "0.0.0.0", "0.0.0.0/0", "internet", "any", "<nw>/0", "/0"}
 
 # Inbound allow rules: standalone `azurerm_network_security_rule` resources and inline
 # `security_rule` blocks of `azurerm_network_security_group`.
-inbound_rules contains [r, rule] if {
-	some r in tf.resources("azurerm_network_security_rule")
-	rule := r.values
-}
-
-inbound_rules contains [r, rule] if {
-	some r in tf.resources("azurerm_network_security_group")
-	some rule in tf.list(r.values.security_rule)
-}
+inbound_rules := array.concat(
+	[[r, r.values] | some r in tf.resources("azurerm_network_security_rule")],
+	[[r, rule] | some r in tf.resources("azurerm_network_security_group"); some rule in tf.list(r.values.security_rule)],
+)
 
 open_to_internet(rule, port) if {
 	lower(rule.access) == "allow"

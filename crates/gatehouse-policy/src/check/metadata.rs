@@ -145,11 +145,16 @@ pub fn render_doc(rule: &RuleMeta) -> String {
         out.push_str(&format!("{}\n\n", rule.description.trim_end()));
     }
     out.push_str(&format!("## Remediation\n\n{}\n", rule.remediation));
+    let lang = match rule.input {
+        InputKind::Terraform => "hcl",
+        InputKind::Kubernetes => "yaml",
+        InputKind::Dockerfile => "dockerfile",
+    };
     if let Some(before) = &rule.before {
-        out.push_str(&format!("\nBefore:\n\n```hcl\n{before}\n```\n"));
+        out.push_str(&format!("\nBefore:\n\n```{lang}\n{before}\n```\n"));
     }
     if let Some(after) = &rule.after {
-        out.push_str(&format!("\nAfter:\n\n```hcl\n{after}\n```\n"));
+        out.push_str(&format!("\nAfter:\n\n```{lang}\n{after}\n```\n"));
     }
     if !rule.references.is_empty() {
         out.push_str("\n## References\n\n");

@@ -141,6 +141,16 @@ fn evidence(
     }
 }
 
+/// The ordering for a `SEMVER` range: SemVer precedence, read with Go's spellings (`go1.21rc2`,
+/// `v` prefixes) in the Go ecosystem.
+fn semver_scheme(ecosystem: Scheme) -> Scheme {
+    if ecosystem == Scheme::Go {
+        Scheme::Go
+    } else {
+        Scheme::SemVer
+    }
+}
+
 /// Evaluates `version` against one `affected` entry of `ecosystem`.
 pub fn evaluate(ecosystem: &Ecosystem, affected: &Affected, version: &str) -> Verdict {
     let scheme = ecosystem.scheme();
@@ -161,7 +171,7 @@ pub fn evaluate(ecosystem: &Ecosystem, affected: &Affected, version: &str) -> Ve
     let mut unresolvable = Vec::new();
     for range in &affected.ranges {
         let range_scheme = match range.kind.as_str() {
-            "SEMVER" => Scheme::SemVer,
+            "SEMVER" => semver_scheme(scheme),
             "ECOSYSTEM" if scheme != Scheme::Unknown => scheme,
             "ECOSYSTEM" => {
                 unresolvable.push(format!("no version ordering for ecosystem {ecosystem}"));
@@ -198,7 +208,7 @@ pub fn fixed_after(ecosystem: &Ecosystem, affected: &Affected, version: &str) ->
     let mut best: Option<(&str, Scheme)> = None;
     for range in &affected.ranges {
         let s = match range.kind.as_str() {
-            "SEMVER" => Scheme::SemVer,
+            "SEMVER" => semver_scheme(scheme),
             "ECOSYSTEM" if scheme != Scheme::Unknown => scheme,
             _ => continue,
         };
@@ -332,6 +342,17 @@ mod tests {
         assert!(hit("PyPI", &a, "1.9.5"));
         let a = affected("SEMVER", &[("introduced", "0"), ("fixed", "1.2.3")], &[]);
         assert!(!hit("npm", &a, "1.2.3+build"), "build metadata is ignored");
+        let a = affected(
+            "SEMVER",
+            &[("introduced", "1.21.0-0"), ("fixed", "1.21.5")],
+            &[],
+        );
+        assert!(
+            hit("Go", &a, "go1.21.4"),
+            "toolchain spelling in the Go ecosystem"
+        );
+        assert!(hit("Go", &a, "v1.21.0"));
+        assert!(!hit("Go", &a, "go1.21.5"));
     }
 
     #[test]

@@ -31,6 +31,7 @@ on_both_backends!(
     second_engagement_import_marks_duplicates_of_originals,
     unknown_product_without_auto_create_is_400,
     lists_paginate_and_filter,
+    same_cve_from_two_scanners_is_one_open_finding,
 );
 
 async fn nothing_written(hub: &Hub) {
@@ -391,4 +392,51 @@ async fn lists_paginate_and_filter(backend: Backend) {
     );
     let bad = hub.get("/api/v2/findings/?test=abc").await;
     assert_eq!(bad.status, 400);
+}
+
+/// Trivy and Grype reporting one CVE on one package version are one open finding with two
+/// sources; the second scanner's result is stored as a duplicate of the first.
+async fn same_cve_from_two_scanners_is_one_open_finding(backend: Backend) {
+    let hub = start(backend).await;
+    let import = |scan_type: &'static str, engagement: &'static str, file: &'static str| {
+        MultipartBody::default()
+            .text("scan_type", scan_type)
+            .text("product_type_name", "PT1")
+            .text("product_name", "P1")
+            .text("engagement_name", engagement)
+            .text("auto_create_context", "true")
+            .file("file", file, &common::fixture(file))
+    };
+    let trivy = hub
+        .post(
+            "/api/v2/import-scan/",
+            import("Trivy Scan", "E1", "trivy-openssl.json"),
+        )
+        .await;
+    assert_eq!(trivy.status, 201, "{}", trivy.body);
+    assert_eq!(stat(&trivy.body, "after", "total", "active"), 2);
+    let grype = hub
+        .post(
+            "/api/v2/import-scan/",
+            import("Anchore Grype", "E2", "grype-openssl.json"),
+        )
+        .await;
+    assert_eq!(grype.status, 201, "{}", grype.body);
+    assert_eq!(stat(&grype.body, "after", "total", "total"), 1);
+    assert_eq!(stat(&grype.body, "after", "total", "duplicate"), 1);
+    let open = hub
+        .get("/api/v2/findings/?active=true&cve=CVE-2024-0727")
+        .await
+        .body;
+    assert_eq!(open["count"], 1, "{open}");
+    assert_eq!(
+        open["results"][0]["found_by"],
+        json!(["Trivy Scan", "Anchore Grype"])
+    );
+    let dupe = hub.get("/api/v2/findings/?duplicate=true").await.body;
+    assert_eq!(
+        dupe["results"][0]["duplicate_finding"],
+        open["results"][0]["id"]
+    );
+    assert_eq!(hub.count("/api/v2/findings/?active=true").await, 2);
 }

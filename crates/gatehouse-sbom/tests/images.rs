@@ -78,3 +78,93 @@ fn debian_rust_go() {
         purls(&scan("debian-rust-go.oci"))
     );
 }
+
+/// A docker-save tarball from layers of (path, content) entries, in a temp dir.
+fn image(dir: &tempfile::TempDir, layers: &[&[(&str, &str)]]) -> std::path::PathBuf {
+    let mut names = Vec::new();
+    let mut diff_ids = Vec::new();
+    let mut outer = tar::Builder::new(Vec::new());
+    let mut add = |b: &mut tar::Builder<Vec<u8>>, name: &str, data: &[u8]| {
+        let mut h = tar::Header::new_ustar();
+        h.set_path(name).unwrap();
+        h.set_size(data.len() as u64);
+        h.set_mode(0o644);
+        h.set_cksum();
+        b.append(&h, data).unwrap();
+    };
+    for (i, layer) in layers.iter().enumerate() {
+        let mut inner = tar::Builder::new(Vec::new());
+        for (path, content) in *layer {
+            add(&mut inner, path, content.as_bytes());
+        }
+        let bytes = inner.into_inner().unwrap();
+        let name = format!("l{i}/layer.tar");
+        add(&mut outer, &name, &bytes);
+        names.push(format!("\"{name}\""));
+        diff_ids.push(format!("\"sha256:{:064x}\"", i + 1));
+    }
+    let config = format!(
+        r#"{{"rootfs":{{"type":"layers","diff_ids":[{}]}}}}"#,
+        diff_ids.join(",")
+    );
+    add(&mut outer, "config.json", config.as_bytes());
+    let manifest = format!(
+        r#"[{{"Config":"config.json","RepoTags":["t:1"],"Layers":[{}]}}]"#,
+        names.join(",")
+    );
+    add(&mut outer, "manifest.json", manifest.as_bytes());
+    let p = dir.path().join("image.tar");
+    std::fs::write(&p, outer.into_inner().unwrap()).unwrap();
+    p
+}
+
+#[test]
+fn installed_node_modules_whiteouts_and_opaque_dirs() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = image(
+        &dir,
+        &[
+            &[
+                (
+                    "app/node_modules/@s/a/package.json",
+                    r#"{"name": "@s/a", "version": "1.0.0", "license": "MIT"}"#,
+                ),
+                (
+                    "app/node_modules/b/package.json",
+                    r#"{"name": "b", "version": "2.0.0"}"#,
+                ),
+                (
+                    "app/node_modules/b/test/package.json",
+                    r#"{"name": "fixture", "version": "0.0.0"}"#,
+                ),
+                (
+                    "srv/Cargo.lock",
+                    "version = 3\n[[package]]\nname = \"old\"\nversion = \"1.0.0\"\n",
+                ),
+            ],
+            &[
+                ("app/node_modules/.wh.b", ""),
+                ("srv/.wh..wh..opq", ""),
+                (
+                    "srv/Cargo.lock",
+                    "version = 3\n[[package]]\nname = \"new\"\nversion = \"2.0.0\"\n",
+                ),
+            ],
+        ],
+    );
+    let sbom = scan_path(&p, &ScanOptions::default()).unwrap();
+    let got: Vec<(String, Vec<String>)> = sbom
+        .components
+        .iter()
+        .map(|c| (c.purl(), c.layers.iter().cloned().collect()))
+        .collect();
+    let l1 = format!("sha256:{:064x}", 1);
+    let l2 = format!("sha256:{:064x}", 2);
+    assert_eq!(
+        got,
+        [
+            ("pkg:cargo/new@2.0.0".to_owned(), vec![l2]),
+            ("pkg:npm/%40s/a@1.0.0".to_owned(), vec![l1]),
+        ]
+    );
+}

@@ -14,6 +14,7 @@ pub mod golang;
 pub mod gradle;
 pub mod maven;
 pub mod npm;
+pub mod npm_installed;
 pub mod nuget;
 pub mod os_release;
 pub mod pipenv;
@@ -60,6 +61,11 @@ pub static CATALOGERS: &[Cataloger] = &[
         name: "npm",
         matches: |p| named(p, "package-lock.json") || named(p, "npm-shrinkwrap.json"),
         parse: npm::parse,
+    },
+    Cataloger {
+        name: "npm-installed",
+        matches: npm_installed::matches,
+        parse: npm_installed::parse,
     },
     Cataloger {
         name: "yarn",

@@ -14,7 +14,7 @@ use std::path::Path;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use super::{FileEntry, Files, ScanOptions, catalog_files, wanted};
+use super::{FileEntry, Files, ScanOptions, catalog_files, wanted_in_image as wanted};
 use crate::error::SbomError;
 use crate::model::{Sbom, Subject};
 

@@ -3,8 +3,9 @@
 //! files catalogers care about, with the layer that last wrote each), then [`catalog`] runs
 //! the catalogers over it.
 //!
-//! Walk policy: `.git` and `node_modules` are not entered (the project's lockfile already
-//! describes what `node_modules` holds; nested copies would double-count). Symlinks are never
+//! Walk policy: `.git` and `node_modules` are not entered in directory trees (the project's
+//! lockfile already describes what `node_modules` holds). In images, installed npm packages'
+//! `package.json` files are read too, since images often ship `node_modules` alone. Symlinks are never
 //! followed, in trees or in tars, so symlink loops cannot occur.
 
 pub mod dir;
@@ -69,6 +70,13 @@ pub fn wanted(path: &str) -> bool {
     }
     let name = path.rsplit('/').next().unwrap_or(path);
     catalog::find(path).is_some() || EXTRA_NAMES.contains(&name) || DISTRO_FILES.contains(&path)
+}
+
+/// [`wanted`] for image layers, which also keep installed npm packages' manifests
+/// (`node_modules/[@scope/]name/package.json`): images often ship `node_modules` without the
+/// lockfile. Same name@version as a lockfile entry merges into one component.
+pub fn wanted_in_image(path: &str) -> bool {
+    wanted(path) || catalog::npm_installed::matches(path)
 }
 
 /// Scans `path`: a directory (a root filesystem or a source tree), an OCI layout directory,

@@ -84,7 +84,7 @@ fn image(dir: &tempfile::TempDir, layers: &[&[(&str, &str)]]) -> std::path::Path
     let mut names = Vec::new();
     let mut diff_ids = Vec::new();
     let mut outer = tar::Builder::new(Vec::new());
-    let mut add = |b: &mut tar::Builder<Vec<u8>>, name: &str, data: &[u8]| {
+    let add = |b: &mut tar::Builder<Vec<u8>>, name: &str, data: &[u8]| {
         let mut h = tar::Header::new_ustar();
         h.set_path(name).unwrap();
         h.set_size(data.len() as u64);

@@ -40,11 +40,12 @@ pub const NO_ECOSYSTEM: &str = "[EMPTY]";
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("{}: {source}", path.display())]
+    /// Reading or writing `path` failed (the I/O error is part of the message, not a source,
+    /// so it is printed once).
+    #[error("{}: {error}", path.display())]
     Io {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        error: std::io::Error,
     },
     #[error("{}: {message}", path.display())]
     Input { path: PathBuf, message: String },
@@ -53,10 +54,10 @@ pub enum StoreError {
 }
 
 impl StoreError {
-    pub(crate) fn io(path: &Path, source: std::io::Error) -> Self {
+    pub(crate) fn io(path: &Path, error: std::io::Error) -> Self {
         StoreError::Io {
             path: path.to_path_buf(),
-            source,
+            error,
         }
     }
 }

@@ -1,4 +1,6 @@
-//! Alpine (apk) package versions, ordered as apk-tools orders them.
+//! Alpine (apk) package versions, ordered as apk-tools 2 (Alpine up to 3.22) orders them.
+//! apk-tools 3 compares a leading-zero component as a decimal fraction instead (`1.010` <
+//! `1.09` there, `>` here); switch when the advisories target apk-tools 3 releases.
 //!
 //! `digits{.digits}[letter]{_suffix[N]}[-rN]`. Numbers compare numerically, except that a later
 //! component with a leading zero compares as a fraction (`1.01` < `1.1`, `1.001` < `1.01`); a

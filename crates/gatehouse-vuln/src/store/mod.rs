@@ -177,6 +177,12 @@ impl Store {
 
     /// The manifest of the current generation; `None` when nothing was imported yet.
     pub fn status(&self) -> Result<Option<Manifest>, StoreError> {
+        Ok(self.snapshot()?.map(|(_, manifest)| manifest))
+    }
+
+    /// The current generation directory and its manifest, read through one look at `CURRENT`
+    /// so both belong to the same generation even while an import swaps it.
+    fn snapshot(&self) -> Result<Option<(PathBuf, Manifest)>, StoreError> {
         let Some(dir) = self.current_dir()? else {
             return Ok(None);
         };
@@ -192,13 +198,13 @@ impl Store {
                 message: format!("index format {} (expected {FORMAT})", manifest.format),
             });
         }
-        Ok(Some(manifest))
+        Ok(Some((dir, manifest)))
     }
 
     /// All records of one ecosystem (base name, e.g. `PyPI`, `Debian`); empty if none.
     pub fn load(&self, ecosystem: &str) -> Result<Vec<Vulnerability>, StoreError> {
         let base = Ecosystem::parse(ecosystem).base;
-        let (Some(dir), Some(manifest)) = (self.current_dir()?, self.status()?) else {
+        let Some((dir, manifest)) = self.snapshot()? else {
             return Ok(Vec::new());
         };
         match manifest.ecosystems.get(&base) {
@@ -210,7 +216,7 @@ impl Store {
     /// Every record in the store, each once.
     pub fn load_all(&self) -> Result<HashMap<String, Vulnerability>, StoreError> {
         let mut all = HashMap::new();
-        let (Some(dir), Some(manifest)) = (self.current_dir()?, self.status()?) else {
+        let Some((dir, manifest)) = self.snapshot()? else {
             return Ok(all);
         };
         for status in manifest.ecosystems.values() {

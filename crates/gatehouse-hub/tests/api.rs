@@ -32,6 +32,7 @@ on_both_backends!(
     unknown_product_without_auto_create_is_400,
     lists_paginate_and_filter,
     same_cve_from_two_scanners_is_one_open_finding,
+    failure_mid_import_rolls_back_everything,
 );
 
 async fn nothing_written(hub: &Hub) {
@@ -439,4 +440,46 @@ async fn same_cve_from_two_scanners_is_one_open_finding(backend: Backend) {
         open["results"][0]["id"]
     );
     assert_eq!(hub.count("/api/v2/findings/?active=true").await, 2);
+}
+
+/// A database failure after the product, engagement, test and some findings were written (a
+/// trigger rejects the fourth finding) rolls the whole import back.
+async fn failure_mid_import_rolls_back_everything(backend: Backend) {
+    let hub = start(backend).await;
+    match backend {
+        Backend::Sqlite => {
+            hub.sql(&["CREATE TRIGGER boom BEFORE INSERT ON findings WHEN NEW.report_pos = 3 \
+                       BEGIN SELECT RAISE(ABORT, 'injected failure'); END"])
+                .await
+        }
+        Backend::Postgres => {
+            hub.sql(&[
+                "CREATE FUNCTION boom() RETURNS trigger AS $$ BEGIN IF NEW.report_pos = 3 THEN \
+                 RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql",
+                "CREATE TRIGGER boom BEFORE INSERT ON findings FOR EACH ROW EXECUTE FUNCTION boom()",
+            ])
+            .await
+        }
+    }
+    let response = hub
+        .post("/api/v2/import-scan/", sarif_form("sarif-full.sarif"))
+        .await;
+    assert_eq!(response.status, 500, "{}", response.body);
+    assert!(
+        response.body["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("injected failure"))
+    );
+    nothing_written(&hub).await;
+
+    let drop = match backend {
+        Backend::Sqlite => "DROP TRIGGER boom",
+        Backend::Postgres => "DROP TRIGGER boom ON findings",
+    };
+    hub.sql(&[drop]).await;
+    let response = hub
+        .post("/api/v2/import-scan/", sarif_form("sarif-full.sarif"))
+        .await;
+    assert_eq!(response.status, 201, "{}", response.body);
+    assert_eq!(hub.count("/api/v2/findings/").await, 5);
 }

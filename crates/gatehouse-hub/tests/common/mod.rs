@@ -20,6 +20,9 @@ pub enum Backend {
 /// A running hub and a valid token for it.
 pub struct Hub {
     pub base: String,
+    /// The database the hub uses, for tests that reach into it.
+    pub url: String,
+    pub backend: Backend,
     pub token: String,
     pub store: Store,
     _dir: Option<tempfile::TempDir>,
@@ -80,6 +83,7 @@ pub async fn fresh_database(backend: Backend) -> (String, Option<tempfile::TempD
 pub async fn start(backend: Backend) -> Hub {
     let (url, dir) = fresh_database(backend).await;
     let store = Store::connect(&url).await.expect("connect store");
+    let database_url = url.clone();
     let token = store.create_token("ci").await.expect("token");
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
@@ -94,6 +98,8 @@ pub async fn start(backend: Backend) -> Hub {
     });
     Hub {
         base,
+        url: database_url,
+        backend,
         token,
         store,
         _dir: dir,
@@ -110,6 +116,32 @@ pub fn fixture(name: &str) -> Vec<u8> {
 }
 
 impl Hub {
+    /// Runs raw SQL statements on the hub's database (fault injection).
+    pub async fn sql(&self, statements: &[&str]) {
+        match self.backend {
+            Backend::Sqlite => {
+                let pool = sqlx::SqlitePool::connect(&self.url).await.expect("sqlite");
+                for statement in statements {
+                    sqlx::query(statement)
+                        .execute(&pool)
+                        .await
+                        .expect(statement);
+                }
+                pool.close().await;
+            }
+            Backend::Postgres => {
+                let pool = sqlx::PgPool::connect(&self.url).await.expect("postgres");
+                for statement in statements {
+                    sqlx::query(statement)
+                        .execute(&pool)
+                        .await
+                        .expect(statement);
+                }
+                pool.close().await;
+            }
+        }
+    }
+
     pub async fn post(&self, path: &str, form: MultipartBody) -> HubResponse {
         client::post_form(&self.base, path, Some(&self.token), form)
             .await

@@ -55,6 +55,22 @@ pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .context("starting the async runtime")
 }
 
+/// Ctrl-C, or SIGTERM from a process supervisor: finish in-flight requests, then stop.
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}
+
 pub fn run(args: ServeArgs) -> ExitCode {
     match execute(args) {
         Ok(()) => ExitCode::SUCCESS,
@@ -77,10 +93,7 @@ fn execute(args: ServeArgs) -> anyhow::Result<()> {
             listener.local_addr()?,
             store.backend()
         );
-        gatehouse_hub::api::serve(listener, store.clone(), async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+        gatehouse_hub::api::serve(listener, store.clone(), shutdown_signal()).await?;
         store.close().await;
         Ok(())
     })

@@ -168,3 +168,20 @@ fn installed_node_modules_whiteouts_and_opaque_dirs() {
         ]
     );
 }
+
+#[test]
+fn gzip_compressed_docker_save() {
+    use std::io::Write as _;
+    let raw = std::fs::read(common::fixture("images/alpine-npm.docker-save.tar")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("alpine-npm.tar.gz");
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(&raw).unwrap();
+    std::fs::write(&p, gz.finish().unwrap()).unwrap();
+    let sbom = scan_path(&p, &ScanOptions::default()).unwrap();
+    assert_eq!(purls(&sbom), purls(&scan("alpine-npm.docker-save.tar")));
+    // Truncated compressed input is an error, not a partial SBOM.
+    let bytes = std::fs::read(&p).unwrap();
+    std::fs::write(&p, &bytes[..bytes.len() / 2]).unwrap();
+    assert!(scan_path(&p, &ScanOptions::default()).is_err());
+}

@@ -1,5 +1,5 @@
 //! Container images on disk: `docker save` tarballs (`manifest.json`) and OCI image layouts
-//! (a directory with `oci-layout`, or the same packed in a tarball). Layers are read
+//! (a directory with `oci-layout`, or the same packed in a tarball), plain or gzip-compressed. Layers are read
 //! streaming, in order, never unpacked to disk; whiteouts (`.wh.name`) delete lower-layer
 //! files and opaque markers (`.wh..wh..opq`) empty a lower-layer directory, so deleted files
 //! are not reported. Entries with `..` components are skipped with a warning; absolute paths
@@ -75,9 +75,16 @@ impl Blobs for DirBlobs<'_> {
     }
 }
 
+/// Where a tarball's bytes live: on disk (read by offset), or in memory for gzip-compressed
+/// tarballs (decompressed once, within the image budget).
+enum Backing {
+    File(std::path::PathBuf),
+    Memory(Vec<u8>),
+}
+
 struct TarBlobs {
     path: String,
-    file: std::cell::RefCell<File>,
+    backing: Backing,
     index: BTreeMap<String, (u64, u64)>,
 }
 
@@ -85,31 +92,45 @@ impl TarBlobs {
     fn new(path: &Path) -> Result<Self, SbomError> {
         let label = path.display().to_string();
         let f = File::open(path).map_err(|e| err(&label, e.to_string()))?;
-        let mut archive = tar::Archive::new(BufReader::new(f));
-        let mut index = BTreeMap::new();
-        let entries = archive
-            .entries()
-            .map_err(|e| err(&label, format!("not a readable tar: {e}")))?;
-        for entry in entries {
-            let entry = entry.map_err(|e| err(&label, format!("truncated or corrupt tar: {e}")))?;
-            if !entry.header().entry_type().is_file() {
-                continue;
-            }
-            let name = entry
-                .path()
-                .map(|p| normalize(&p.to_string_lossy()))
-                .unwrap_or(None);
-            if let Some(name) = name {
-                index.insert(name, (entry.raw_file_position(), entry.size()));
-            }
-        }
-        let file = File::open(path).map_err(|e| err(&label, e.to_string()))?;
+        let index = index_tar(&label, BufReader::new(f))?;
         Ok(Self {
             path: label,
-            file: std::cell::RefCell::new(file),
+            backing: Backing::File(path.to_path_buf()),
             index,
         })
     }
+
+    fn in_memory(label: String, bytes: Vec<u8>) -> Result<Self, SbomError> {
+        let index = index_tar(&label, bytes.as_slice())?;
+        Ok(Self {
+            path: label,
+            backing: Backing::Memory(bytes),
+            index,
+        })
+    }
+}
+
+/// Name → (offset, size) of every regular file in a tar.
+fn index_tar(label: &str, reader: impl Read) -> Result<BTreeMap<String, (u64, u64)>, SbomError> {
+    let mut archive = tar::Archive::new(reader);
+    let mut index = BTreeMap::new();
+    let entries = archive
+        .entries()
+        .map_err(|e| err(label, format!("not a readable tar: {e}")))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| err(label, format!("truncated or corrupt tar: {e}")))?;
+        if !entry.header().entry_type().is_file() {
+            continue;
+        }
+        let name = entry
+            .path()
+            .map(|p| normalize(&p.to_string_lossy()))
+            .unwrap_or(None);
+        if let Some(name) = name {
+            index.insert(name, (entry.raw_file_position(), entry.size()));
+        }
+    }
+    Ok(index)
 }
 
 impl Blobs for TarBlobs {
@@ -120,16 +141,25 @@ impl Blobs for TarBlobs {
                 "no such entry in the tarball",
             ));
         };
-        let mut f = self
-            .file
-            .try_borrow_mut()
-            .map_err(|_| err(&self.path, "tarball already open"))?;
-        let mut handle = f.try_clone().map_err(|e| err(&self.path, e.to_string()))?;
-        drop(f.seek(SeekFrom::Start(0)));
-        handle
-            .seek(SeekFrom::Start(offset))
-            .map_err(|e| err(&self.path, e.to_string()))?;
-        Ok(Box::new(BufReader::new(handle).take(size)))
+        match &self.backing {
+            Backing::File(p) => {
+                let mut f = File::open(p).map_err(|e| err(&self.path, e.to_string()))?;
+                f.seek(SeekFrom::Start(offset))
+                    .map_err(|e| err(&self.path, e.to_string()))?;
+                Ok(Box::new(BufReader::new(f).take(size)))
+            }
+            Backing::Memory(bytes) => {
+                let start = usize::try_from(offset).unwrap_or(usize::MAX);
+                let end = start.saturating_add(usize::try_from(size).unwrap_or(usize::MAX));
+                let slice = bytes.get(start..end).ok_or_else(|| {
+                    err(
+                        &format!("{}:{name}", self.path),
+                        "entry past the end of the tarball",
+                    )
+                })?;
+                Ok(Box::new(slice))
+            }
+        }
     }
     fn has(&self, name: &str) -> bool {
         self.index.contains_key(name)
@@ -137,6 +167,35 @@ impl Blobs for TarBlobs {
     fn label(&self) -> String {
         self.path.clone()
     }
+}
+
+/// Whether `path` starts with the gzip magic.
+pub fn is_gzip(path: &Path) -> std::io::Result<bool> {
+    let mut head = [0u8; 2];
+    let n = File::open(path)?.read(&mut head)?;
+    Ok(n == 2 && head == [0x1f, 0x8b])
+}
+
+/// Scans a gzip-compressed image tarball (`docker save | gzip`), decompressed in memory
+/// within `opts.max_image_bytes`.
+pub fn scan_gzip_tarball(path: &Path, opts: &ScanOptions) -> Result<Sbom, SbomError> {
+    let label = path.display().to_string();
+    let f = File::open(path).map_err(|e| err(&label, e.to_string()))?;
+    let mut reader = Budget {
+        inner: flate2::read::MultiGzDecoder::new(BufReader::new(f)),
+        left: opts.max_image_bytes,
+    };
+    let mut bytes = Vec::new();
+    reader
+        .read_to_end(&mut bytes)
+        .map_err(|e| err(&label, format!("cannot decompress: {e}")))?;
+    if bytes.get(257..262) != Some(b"ustar") {
+        return Err(err(
+            &label,
+            "gzip data is not a tar archive; is this a container image?",
+        ));
+    }
+    scan_blobs(&TarBlobs::in_memory(label, bytes)?, opts)
 }
 
 /// `./a/b`, `/a/b` → `a/b`; `None` for paths with `..` or nothing left.
@@ -160,11 +219,14 @@ struct Layer {
 
 /// Scans a tarball: docker-save (`manifest.json`) or OCI layout (`index.json`).
 pub fn scan_tarball(path: &Path, opts: &ScanOptions) -> Result<Sbom, SbomError> {
-    let blobs = TarBlobs::new(path)?;
+    scan_blobs(&TarBlobs::new(path)?, opts)
+}
+
+fn scan_blobs(blobs: &TarBlobs, opts: &ScanOptions) -> Result<Sbom, SbomError> {
     if blobs.has("manifest.json") {
-        scan_docker(&blobs, opts)
+        scan_docker(blobs, opts)
     } else if blobs.has("index.json") {
-        scan_oci(&blobs, opts)
+        scan_oci(blobs, opts)
     } else {
         Err(err(
             &blobs.label(),

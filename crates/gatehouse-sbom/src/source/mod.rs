@@ -107,6 +107,9 @@ pub fn scan_path(path: &Path, opts: &ScanOptions) -> Result<Sbom, SbomError> {
     if image::is_tar(path).map_err(io)? {
         return image::scan_tarball(path, opts);
     }
+    if image::is_gzip(path).map_err(io)? {
+        return image::scan_gzip_tarball(path, opts);
+    }
     let (files, warnings) = dir::collect_file(path, opts)?;
     let mut sbom = catalog_files(
         &files,

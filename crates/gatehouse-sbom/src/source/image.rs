@@ -1,10 +1,10 @@
 //! Container images on disk: `docker save` tarballs (`manifest.json`) and OCI image layouts
 //! (a directory with `oci-layout`, or the same packed in a tarball), plain or gzip-compressed.
-//! Layers are read streaming, in order, never unpacked to disk; whiteouts (`.wh.name`) delete lower-layer
-//! files and opaque markers (`.wh..wh..opq`) empty a lower-layer directory, so deleted files
-//! are not reported. Entries with `..` components are skipped with a warning; absolute paths
-//! are made relative; symlinks are not followed; hard links to kept files are resolved inside
-//! the image.
+//! Layers are read streaming, in order, never unpacked to disk; whiteouts (`.wh.name`) delete
+//! lower-layer files and opaque markers (`.wh..wh..opq`) empty a lower-layer directory, so
+//! deleted files are not reported. Entries with `..` components are skipped with a warning;
+//! absolute paths are made relative; symlinks are not followed; hard links to kept files are
+//! resolved inside the image.
 
 use std::collections::BTreeMap;
 use std::fs::File;

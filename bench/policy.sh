@@ -225,6 +225,9 @@ print(f"gatehouse scaling on YAML files: $F -> $H -> $Q files took {t[0]:.2f} ->
       f"(x{t[1] / max(t[0], 0.005):.2f}, x{t[2] / max(t[0], 0.005):.2f} for x2, x4 the files); "
       f"{t[2] / $Q * 1e6:.0f} us per file at $Q; "
       f"1 thread {f('k8s_gh_1t', 'wall_s'):.2f} s vs 2 threads {t[2]:.2f} s (x{f('k8s_gh_1t', 'wall_s') / max(t[2], 0.005):.2f}).")
+c = [f(i, "user_s") + f(i, "sys_s") for i in ("k8s_gh_f", "k8s_gh_h", "k8s_gh")]
+print(f"CPU time (user+sys) for the same: {c[0]:.2f} -> {c[1]:.2f} -> {c[2]:.2f} s "
+      f"(x{c[1] / max(c[0], 0.005):.2f}, x{c[2] / max(c[0], 0.005):.2f}).")
 goal = ratio("plan_opa", "plan_gh_v1", "wall_s")
 print(f"Goal (gatehouse >= 5x faster than OPA on the plan): {'met' if goal >= 5 else 'NOT met'} ({goal:.1f}x).")
 for name in ("plan_opa", "k8s_opa"):

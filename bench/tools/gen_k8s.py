@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generate N small Kubernetes Deployment manifests (one document per file), deterministically.
 
-Each file is a ~45-line Deployment with one or two containers. By design some of them break the
+Each file is a ~50-line (~1.2 KB) Deployment with one or two containers. By design some of them break the
 rules in bench/policies/k8s (about 30% lack `runAsNonRoot: true`; of the containers, about 20% have
 no memory limit, 10% use a `:latest` image and 5% allow privilege escalation), so the deny count
 is non-trivial.

@@ -72,6 +72,9 @@ else
   GH=${CARGO_TARGET_DIR:-$REPO/target}/release/gatehouse
 fi
 [[ -x $GH ]] || die "gatehouse binary not found at $GH"
+# Time a private copy: a target dir shared with other checkouts may be rebuilt mid-run.
+cp "$GH" "$WORK/gatehouse.bin"
+GH=$WORK/gatehouse.bin
 
 # --- inputs ------------------------------------------------------------------------------------
 PLAN=$WORK/plan-$PLAN_N-seed$SEED.json

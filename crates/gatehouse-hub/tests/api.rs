@@ -33,6 +33,8 @@ on_both_backends!(
     lists_paginate_and_filter,
     same_cve_from_two_scanners_is_one_open_finding,
     failure_mid_import_rolls_back_everything,
+    concurrent_imports_into_one_product_count_exactly,
+    reimport_never_reopens_false_positives_and_respects_do_not_reactivate,
 );
 
 async fn nothing_written(hub: &Hub) {
@@ -482,4 +484,84 @@ async fn failure_mid_import_rolls_back_everything(backend: Backend) {
         .await;
     assert_eq!(response.status, 201, "{}", response.body);
     assert_eq!(hub.count("/api/v2/findings/").await, 5);
+}
+
+/// Four pipelines importing the same report into one (auto-created) product at once: one
+/// product, four tests, and exactly one open finding per issue.
+async fn concurrent_imports_into_one_product_count_exactly(backend: Backend) {
+    let hub = std::sync::Arc::new(start(backend).await);
+    let mut tasks = Vec::new();
+    for i in 0..4 {
+        let hub = hub.clone();
+        tasks.push(tokio::spawn(async move {
+            let form = MultipartBody::default()
+                .text("scan_type", "SARIF")
+                .text("product_type_name", "PT1")
+                .text("product_name", "P1")
+                .text("engagement_name", &format!("E{i}"))
+                .text("auto_create_context", "true")
+                .file(
+                    "file",
+                    "sarif-full.sarif",
+                    &common::fixture("sarif-full.sarif"),
+                );
+            hub.post("/api/v2/import-scan/", form).await
+        }));
+    }
+    for task in tasks {
+        let response = task.await.expect("task");
+        assert_eq!(response.status, 201, "{}", response.body);
+    }
+    assert_eq!(hub.count("/api/v2/products/").await, 1);
+    assert_eq!(hub.count("/api/v2/engagements/").await, 4);
+    assert_eq!(hub.count("/api/v2/tests/").await, 4);
+    assert_eq!(hub.count("/api/v2/findings/").await, 20);
+    assert_eq!(hub.count("/api/v2/findings/?active=true").await, 5);
+    assert_eq!(hub.count("/api/v2/findings/?duplicate=true").await, 15);
+}
+
+/// A false positive stays one when the scanner reports it again; a closed finding stays closed
+/// on reimport with `do_not_reactivate`.
+async fn reimport_never_reopens_false_positives_and_respects_do_not_reactivate(backend: Backend) {
+    let hub = start(backend).await;
+    let imported = hub
+        .post("/api/v2/import-scan/", sarif_form("sarif-full.sarif"))
+        .await
+        .body;
+    let test = imported["test_id"].as_i64().expect("test_id");
+    // Close one finding (absent from the subset), then mark another as a false positive.
+    let subset = reimport(&hub, test, "sarif-subset.sarif").await;
+    assert_eq!(delta(&subset, "closed", "total"), 1);
+    hub.sql(&[
+        "UPDATE findings SET false_p = TRUE, active = FALSE, verified = FALSE \
+               WHERE id = (SELECT MIN(id) FROM findings WHERE NOT is_mitigated)",
+    ])
+    .await;
+
+    let form = MultipartBody::default()
+        .text("scan_type", "SARIF")
+        .text("test", &test.to_string())
+        .text("do_not_reactivate", "true")
+        .file(
+            "file",
+            "sarif-full.sarif",
+            &common::fixture("sarif-full.sarif"),
+        );
+    let response = hub.post("/api/v2/reimport-scan/", form).await;
+    assert_eq!(response.status, 201, "{}", response.body);
+    let body = &response.body;
+    assert_eq!(body["do_not_reactivate"], true);
+    assert_eq!(delta(body, "reactivated", "total"), 0);
+    assert_eq!(delta(body, "created", "total"), 0);
+    assert_eq!(delta(body, "closed", "total"), 0);
+    assert_eq!(delta(body, "untouched", "total"), 5);
+    assert_eq!(stat(body, "after", "total", "false_p"), 1);
+    assert_eq!(stat(body, "after", "total", "is_mitigated"), 1);
+    assert_eq!(stat(body, "after", "total", "active"), 3);
+
+    // Without do_not_reactivate the closed one comes back; the false positive still does not.
+    let full = reimport(&hub, test, "sarif-full.sarif").await;
+    assert_eq!(delta(&full, "reactivated", "total"), 1);
+    assert_eq!(stat(&full, "after", "total", "false_p"), 1);
+    assert_eq!(stat(&full, "after", "total", "active"), 4);
 }

@@ -60,6 +60,17 @@ pub async fn resolve(
     target: &Target,
     now: DateTime<Utc>,
 ) -> Result<Context, HubError> {
+    let ctx = resolve_unlocked(tx, target, now).await?;
+    // Imports into one product are serialized: dedupe must see the other import's originals.
+    tx.lock(&format!("product:{}", ctx.product_id)).await?;
+    Ok(ctx)
+}
+
+async fn resolve_unlocked(
+    tx: &mut Tx,
+    target: &Target,
+    now: DateTime<Utc>,
+) -> Result<Context, HubError> {
     if let Some(id) = target.engagement_id {
         return engagement_by_id(tx, id)
             .await?
@@ -75,6 +86,8 @@ pub async fn resolve(
             "Need engagement or product_name + engagement_name to perform import",
         ));
     };
+    // Two imports auto-creating one product (or engagement) must not both create it.
+    tx.lock(&format!("product-name:{product_name}")).await?;
     let product = tx
         .fetch_optional(
             "SELECT p.id, p.prod_type_id, t.name AS type_name FROM products p \
@@ -179,9 +192,11 @@ pub async fn of_test(tx: &mut Tx, test_id: i64) -> Result<Option<(Context, Strin
     let Some(row) = row else { return Ok(None) };
     let engagement_id = row.i64("engagement_id")?;
     let scan_type = row.text("scan_type")?;
-    Ok(engagement_by_id(tx, engagement_id)
-        .await?
-        .map(|c| (c, scan_type)))
+    let found = engagement_by_id(tx, engagement_id).await?;
+    if let Some(ctx) = &found {
+        tx.lock(&format!("product:{}", ctx.product_id)).await?;
+    }
+    Ok(found.map(|c| (c, scan_type)))
 }
 
 /// The last test of `scan_type` (and `title`, when given) in an engagement.

@@ -286,6 +286,17 @@ impl Tx {
         Ok(self.fetch_all(sql, params).await?.into_iter().next())
     }
 
+    /// Serializes transactions that touch the same `key` until commit or rollback.
+    /// PostgreSQL: a transaction-scoped advisory lock. SQLite: nothing to do, every write
+    /// transaction already holds the database's one write lock (`BEGIN IMMEDIATE`).
+    pub async fn lock(&mut self, key: &str) -> Result<(), HubError> {
+        if self.backend() == Backend::Postgres {
+            self.execute("SELECT pg_advisory_xact_lock(hashtext($1))", &[key.into()])
+                .await?;
+        }
+        Ok(())
+    }
+
     /// Runs an `INSERT … RETURNING id` and returns the id.
     pub async fn insert_id(&mut self, sql: &str, params: &[Param]) -> Result<i64, HubError> {
         match self.fetch_optional(sql, params).await? {

@@ -1,0 +1,111 @@
+//! End-to-end tests of the supply-chain commands: `gatehouse sbom` and `gatehouse db`.
+//! Exit codes: 0 ok, 2 usage or input error.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+/// Fixtures owned by the library crates (copied there from public sources, with origins).
+fn crate_fixture(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(path)
+}
+
+fn gatehouse(args: &[&str]) -> (i32, String, String) {
+    let out = Command::cargo_bin("gatehouse")
+        .expect("binary")
+        .args(args)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    (
+        out.status.code().expect("exit code"),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr,
+    )
+}
+
+#[test]
+fn sbom_of_a_lockfile_tree_is_cyclonedx_with_every_package() {
+    let dir = crate_fixture("gatehouse-sbom/tests/fixtures/lockfiles/cargo/v4");
+    let (code, stdout, stderr) = gatehouse(&["sbom", dir.to_str().expect("utf-8")]);
+    assert_eq!(code, 0, "{stderr}");
+    let bom: serde_json::Value = serde_json::from_str(&stdout).expect("CycloneDX JSON");
+    assert_eq!(bom["bomFormat"], "CycloneDX");
+    assert_eq!(bom["specVersion"], "1.6");
+    let components = bom["components"].as_array().expect("components");
+    assert_eq!(
+        components.len(),
+        880,
+        "the Cargo.lock v4 fixture has 880 packages"
+    );
+    assert!(components.iter().all(|c| {
+        c["purl"]
+            .as_str()
+            .is_some_and(|p| p.starts_with("pkg:cargo/"))
+    }));
+}
+
+#[test]
+fn sbom_output_is_deterministic_and_spdx_is_available() {
+    let dir = crate_fixture("gatehouse-sbom/tests/fixtures/lockfiles/cargo/v3");
+    let dir = dir.to_str().expect("utf-8");
+    let mut first = Command::cargo_bin("gatehouse").expect("binary");
+    let a = first
+        .args(["sbom", dir, "-o", "spdx"])
+        .env("SOURCE_DATE_EPOCH", "1700000000")
+        .output()
+        .expect("runs");
+    let mut second = Command::cargo_bin("gatehouse").expect("binary");
+    let b = second
+        .args(["sbom", dir, "-o", "spdx"])
+        .env("SOURCE_DATE_EPOCH", "1700000000")
+        .output()
+        .expect("runs");
+    assert_eq!(a.status.code(), Some(0));
+    assert_eq!(a.stdout, b.stdout, "same input, same bytes");
+    let doc: serde_json::Value = serde_json::from_slice(&a.stdout).expect("SPDX JSON");
+    assert_eq!(doc["spdxVersion"], "SPDX-2.3");
+}
+
+#[test]
+fn sbom_of_a_missing_path_is_an_input_error() {
+    let (code, _, stderr) = gatehouse(&["sbom", "/nonexistent/gatehouse-test"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("/nonexistent/gatehouse-test"), "{stderr}");
+}
+
+#[test]
+fn db_compare_uses_each_ecosystems_ordering() {
+    for (eco, a, b, want) in [
+        ("Debian", "1:1.0", "2.0", ">"),
+        ("Debian", "1.0~rc1", "1.0", "<"),
+        ("PyPI", "1.0", "1.0.0", "="),
+        ("PyPI", "1.0.dev1", "1.0a1", "<"),
+        ("npm", "1.0.0-alpha", "1.0.0", "<"),
+        ("npm", "1.0.0+build.1", "1.0.0", "="),
+        ("Go", "v0.0.0-20200101000000-abcdefabcdef", "v0.1.0", "<"),
+        ("Maven", "1.0-SNAPSHOT", "1.0", "<"),
+    ] {
+        let (code, stdout, stderr) = gatehouse(&["db", "compare", eco, a, b]);
+        assert_eq!(code, 0, "{stderr}");
+        assert_eq!(stdout.trim(), want, "{eco}: {a} vs {b}");
+    }
+    let (code, _, stderr) = gatehouse(&["db", "compare", "NoSuchEcosystem", "1", "2"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("NoSuchEcosystem"), "{stderr}");
+}
+
+#[test]
+fn db_import_then_status_reports_the_ecosystems() {
+    let store = tempfile::tempdir().expect("tempdir");
+    let store = store.path().to_str().expect("utf-8").to_string();
+    let osv = crate_fixture("gatehouse-vuln/tests/fixtures/osv/npm");
+    let (code, _, stderr) =
+        gatehouse(&["db", "--db", &store, "import", osv.to_str().expect("utf-8")]);
+    assert_eq!(code, 0, "{stderr}");
+    let (code, stdout, stderr) = gatehouse(&["db", "--db", &store, "status"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("npm"), "{stdout}");
+}

@@ -6,7 +6,7 @@ mod import;
 mod list;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -60,9 +60,35 @@ pub async fn serve(
     store: Store,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(store))
-        .with_graceful_shutdown(shutdown)
-        .await
+    let app = tower::util::MapRequest::new(router(store), merge_slashes);
+    axum::serve(
+        listener,
+        axum::ServiceExt::<Request>::into_make_service(app),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}
+
+/// `//api/v2/import-scan/` → `/api/v2/import-scan/`, as nginx in front of DefectDojo does
+/// (`merge_slashes`): the generated Python client joins `base_url/` and `/api/…`.
+fn merge_slashes(mut request: Request) -> Request {
+    let uri = request.uri();
+    if uri.path().contains("//") {
+        let mut path = String::with_capacity(uri.path().len());
+        for c in uri.path().chars() {
+            if !(c == '/' && path.ends_with('/')) {
+                path.push(c);
+            }
+        }
+        if let Some(query) = uri.query() {
+            path.push('?');
+            path.push_str(query);
+        }
+        if let Ok(merged) = path.parse() {
+            *request.uri_mut() = merged;
+        }
+    }
+    request
 }
 
 pub(crate) fn json_response(status: StatusCode, body: Value) -> Response {

@@ -35,6 +35,8 @@ on_both_backends!(
     failure_mid_import_rolls_back_everything,
     concurrent_imports_into_one_product_count_exactly,
     reimport_never_reopens_false_positives_and_respects_do_not_reactivate,
+    import_with_close_old_findings_closes_what_the_new_report_lacks,
+    minimum_severity_drops_findings_before_anything_else,
 );
 
 async fn nothing_written(hub: &Hub) {
@@ -566,4 +568,53 @@ async fn reimport_never_reopens_false_positives_and_respects_do_not_reactivate(b
     assert_eq!(delta(&full, "reactivated", "total"), 1);
     assert_eq!(stat(&full, "after", "total", "false_p"), 1);
     assert_eq!(stat(&full, "after", "total", "active"), 4);
+}
+
+/// `close_old_findings=true` on import closes the engagement's findings of the same scan type
+/// that the new report no longer contains (and only those).
+async fn import_with_close_old_findings_closes_what_the_new_report_lacks(backend: Backend) {
+    let hub = start(backend).await;
+    let first = hub
+        .post("/api/v2/import-scan/", sarif_form("sarif-full.sarif"))
+        .await
+        .body;
+    let first_test = first["test_id"].as_i64().expect("test_id");
+    let second = hub
+        .post(
+            "/api/v2/import-scan/",
+            sarif_form("sarif-subset.sarif").text("close_old_findings", "true"),
+        )
+        .await;
+    assert_eq!(second.status, 201, "{}", second.body);
+    assert_eq!(second.body["close_old_findings"], true);
+    assert_eq!(stat(&second.body, "after", "total", "total"), 4);
+    assert_eq!(stat(&second.body, "after", "total", "duplicate"), 4);
+    let closed = hub
+        .get(&format!(
+            "/api/v2/findings/?test={first_test}&is_mitigated=true"
+        ))
+        .await
+        .body;
+    assert_eq!(closed["count"], 1, "{closed}");
+    assert_eq!(
+        hub.count(&format!("/api/v2/findings/?test={first_test}&active=true"))
+            .await,
+        4
+    );
+}
+
+/// Findings below `minimum_severity` are not stored at all.
+async fn minimum_severity_drops_findings_before_anything_else(backend: Backend) {
+    let hub = start(backend).await;
+    let response = hub
+        .post(
+            "/api/v2/import-scan/",
+            sarif_form("sarif-full.sarif").text("minimum_severity", "Low"),
+        )
+        .await;
+    assert_eq!(response.status, 201, "{}", response.body);
+    assert_eq!(response.body["minimum_severity"], "Low");
+    assert_eq!(stat(&response.body, "after", "total", "total"), 0);
+    assert_eq!(hub.count("/api/v2/findings/").await, 0);
+    assert_eq!(hub.count("/api/v2/tests/").await, 1);
 }

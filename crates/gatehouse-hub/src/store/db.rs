@@ -110,9 +110,9 @@ macro_rules! bind_all {
     ($sql:expr, $params:expr) => {{
         let mut q = sqlx::query($sql);
         for p in $params {
-            q = match p {
+            q = match *p {
                 Param::Int(v) => q.bind(*v),
-                Param::Text(v) => q.bind(v.clone()),
+                Param::Text(v) => q.bind(v.as_deref()),
                 Param::Bool(v) => q.bind(*v),
                 Param::Date(v) => q.bind(*v),
                 Param::Time(v) => q.bind(*v),
@@ -196,7 +196,7 @@ impl Db {
     /// A read outside any explicit transaction.
     pub async fn fetch_all(&self, sql: &str, params: &[Param]) -> Result<Vec<DbRow>, HubError> {
         let (sql, params) = native(self.backend(), sql, params);
-        let params = &*params;
+        let params = &params;
         Ok(match self {
             Db::Sqlite(pool) => bind_all!(&*sql, params)
                 .fetch_all(pool)
@@ -215,7 +215,7 @@ impl Db {
 
     pub async fn execute(&self, sql: &str, params: &[Param]) -> Result<u64, HubError> {
         let (sql, params) = native(self.backend(), sql, params);
-        let params = &*params;
+        let params = &params;
         Ok(match self {
             Db::Sqlite(pool) => bind_all!(&*sql, params)
                 .execute(pool)
@@ -246,7 +246,7 @@ impl Tx {
 
     pub async fn execute(&mut self, sql: &str, params: &[Param]) -> Result<u64, HubError> {
         let (sql, params) = native(self.backend(), sql, params);
-        let params = &*params;
+        let params = &params;
         Ok(match self {
             Tx::Sqlite(tx) => bind_all!(&*sql, params)
                 .execute(&mut **tx)
@@ -261,7 +261,7 @@ impl Tx {
 
     pub async fn fetch_all(&mut self, sql: &str, params: &[Param]) -> Result<Vec<DbRow>, HubError> {
         let (sql, params) = native(self.backend(), sql, params);
-        let params = &*params;
+        let params = &params;
         Ok(match self {
             Tx::Sqlite(tx) => bind_all!(&*sql, params)
                 .fetch_all(&mut **tx)
@@ -359,9 +359,9 @@ fn native<'a>(
     backend: Backend,
     sql: &'a str,
     params: &'a [Param],
-) -> (Cow<'a, str>, Cow<'a, [Param]>) {
+) -> (Cow<'a, str>, Vec<&'a Param>) {
     if backend == Backend::Postgres {
-        return (Cow::Borrowed(sql), Cow::Borrowed(params));
+        return (Cow::Borrowed(sql), params.iter().collect());
     }
     let mut out = String::with_capacity(sql.len());
     let mut ordered = Vec::with_capacity(params.len());
@@ -377,14 +377,14 @@ fn native<'a>(
         {
             Some(param) => {
                 out.push('?');
-                ordered.push(param.clone());
+                ordered.push(param);
             }
             None => out.push_str(&tail[..1 + digits]),
         }
         rest = &tail[1 + digits..];
     }
     out.push_str(rest);
-    (Cow::Owned(out), Cow::Owned(ordered))
+    (Cow::Owned(out), ordered)
 }
 
 /// `$first, $first+1, …` placeholders for an `IN (…)` list of `n` values.

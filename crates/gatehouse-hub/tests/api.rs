@@ -446,6 +446,22 @@ async fn same_cve_from_two_scanners_is_one_open_finding(backend: Backend) {
         open["results"][0]["id"]
     );
     assert_eq!(hub.count("/api/v2/findings/?active=true").await, 2);
+
+    // SLA: Critical 7 days, Medium 90 days from the finding's date.
+    for (severity, days) in [("Critical", 7), ("Medium", 90)] {
+        let found = hub
+            .get(&format!(
+                "/api/v2/findings/?severity={severity}&duplicate=false"
+            ))
+            .await
+            .body;
+        let finding = &found["results"][0];
+        let date =
+            chrono::NaiveDate::parse_from_str(finding["date"].as_str().expect("date"), "%Y-%m-%d")
+                .expect("date");
+        let due = date + chrono::Days::new(days);
+        assert_eq!(finding["sla_expiration_date"], due.to_string(), "{finding}");
+    }
 }
 
 /// A database failure after the product, engagement, test and some findings were written (a

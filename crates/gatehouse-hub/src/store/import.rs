@@ -257,7 +257,7 @@ async fn close(
 ) -> Result<(), HubError> {
     write::update_ids(
         tx,
-        "active = $1, is_mitigated = $2, mitigated = $3, sla_expiration_date = NULL, updated = $4",
+        "active = $1, is_mitigated = $2, mitigated = $3, updated = $4",
         &[false.into(), true.into(), at.into(), now.into()],
         ids,
     )

@@ -92,11 +92,9 @@ pub async fn insert_findings(
             sql.push(')');
             let f = row.finding;
             let duplicate = row.duplicate_of.is_some();
-            let sla = if f.is_mitigated || f.false_p {
-                None
-            } else {
-                ctx.sla.due(f.severity, f.date)
-            };
+            // As DefectDojo: the due date stays on closed findings (SLA age is then measured
+            // to the mitigated date) and comes back into force on reactivation.
+            let sla = ctx.sla.due(f.severity, f.date);
             params.extend([
                 test_id.into(),
                 ctx.engagement_id.into(),

@@ -370,9 +370,9 @@ pub async fn reimport(
     rows: &[NewFinding],
     now: DateTime<Utc>,
 ) -> Result<ImportOutcome, HubError> {
-    let (ctx, test_id) = match req.test_id {
+    let (ctx, test_id, test_scan_type) = match req.test_id {
         Some(id) => match context::of_test(tx, id).await? {
-            Some((ctx, _)) => (ctx, id),
+            Some((ctx, scan_type)) => (ctx, id, scan_type),
             None => return Err(HubError::context(format!("Test \"{id}\" does not exist"))),
         },
         None => {
@@ -385,7 +385,7 @@ pub async fn reimport(
             )
             .await?
             {
-                Some(id) => (ctx, id),
+                Some(id) => (ctx, id, req.scan_type.clone()),
                 None if req.target.auto_create_context => {
                     let mut as_import = req.clone();
                     as_import.close_old_findings = false;
@@ -406,7 +406,7 @@ pub async fn reimport(
         }
     };
     // The test's own scan type decides matching (DefectDojo: the test decides the algorithm).
-    let algorithm: Algorithm = dedupe::algorithm(&req.scan_type);
+    let algorithm: Algorithm = dedupe::algorithm(&test_scan_type);
     let sql = format!(
         "SELECT id, severity, hash_code, unique_id_from_tool, service, {FLAG_COLUMNS} \
          FROM findings WHERE test_id = $1 ORDER BY id"

@@ -24,14 +24,19 @@ pub struct ServeArgs {
 pub struct DatabaseArg {
     /// sqlite://PATH or postgres://USER@HOST:PORT/DB [default: sqlite file
     /// $XDG_DATA_HOME/gatehouse/hub.db or ~/.local/share/gatehouse/hub.db].
-    #[arg(long, env = "GATEHOUSE_DATABASE", value_name = "URL")]
+    #[arg(
+        long,
+        env = "GATEHOUSE_DATABASE",
+        value_name = "URL",
+        hide_env_values = true
+    )]
     database: Option<String>,
 }
 
 impl DatabaseArg {
     /// The URL to open, creating the default file's directory when needed.
     pub fn url(&self) -> anyhow::Result<String> {
-        if let Some(url) = &self.database {
+        if let Some(url) = self.database.as_ref().filter(|u| !u.is_empty()) {
             return Ok(url.clone());
         }
         let data = std::env::var_os("XDG_DATA_HOME")

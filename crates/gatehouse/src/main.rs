@@ -4,6 +4,23 @@
 //! Exit codes: 0 pass, 1 gate failed, 2 usage/input/config error. `gatehouse policy` follows
 //! Conftest's codes instead (see `commands::policy`).
 
+/// `println!` for command output: a closed stdout (`gatehouse ... | head`) ends the output
+/// quietly instead of panicking.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
+/// `print!` with the same closed-pipe behaviour as [`outln!`].
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
 mod commands;
 mod config;
 

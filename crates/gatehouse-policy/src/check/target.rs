@@ -92,16 +92,42 @@ fn load(file: &Path, tf_root: Option<&Path>, out: &mut Vec<Target>) -> Result<()
         path: file.to_path_buf(),
         error,
     })?;
-    let (value, map) = parser::parse_with_source_map(parser, &path, &bytes)?;
-    match parser {
-        Parser::Json if terraform::is_plan(&value) => {
-            let input = terraform::normalize(&value);
-            let lines = plan_lines(&value, &map);
+    // Plans are read without a source map (a map of every value of a 40 MB plan costs hundreds
+    // of megabytes); the lines of `resource_changes` entries come from one scan of the bytes.
+    if parser == Parser::Json {
+        let value = parser::parse(parser, &path, &bytes)?;
+        if terraform::is_plan(&value) {
+            let lines = plan_lines(&value, &bytes);
             let root = tf_root
                 .map(Path::to_path_buf)
                 .or_else(|| file.parent().map(Path::to_path_buf))
                 .unwrap_or_default();
             let declarations = terraform::Declarations::scan(&root, &value);
+            let input = terraform::normalize(value);
+            let names = resource_names(&input);
+            out.push(Target {
+                path,
+                kind: InputKind::Terraform,
+                input,
+                lines: LineIndex::Plan {
+                    lines,
+                    names,
+                    declarations,
+                },
+            });
+            return Ok(());
+        }
+    }
+    let (value, map) = parser::parse_with_source_map(parser, &path, &bytes)?;
+    match parser {
+        Parser::Json if terraform::is_plan(&value) => {
+            let lines = plan_lines(&value, &bytes);
+            let root = tf_root
+                .map(Path::to_path_buf)
+                .or_else(|| file.parent().map(Path::to_path_buf))
+                .unwrap_or_default();
+            let declarations = terraform::Declarations::scan(&root, &value);
+            let input = terraform::normalize(value);
             let names = resource_names(&input);
             out.push(Target {
                 path,
@@ -193,20 +219,75 @@ fn resource_names(input: &Json) -> HashMap<String, (Option<String>, String, Stri
 }
 
 /// Line of each `resource_changes` entry, by address.
-fn plan_lines(plan: &Json, map: &SourceMap) -> HashMap<String, u32> {
+fn plan_lines(plan: &Json, bytes: &[u8]) -> HashMap<String, u32> {
+    let starts = element_lines(bytes, b"resource_changes");
     plan["resource_changes"]
         .as_array()
         .into_iter()
         .flatten()
-        .enumerate()
-        .filter_map(|(i, rc)| {
-            let address = rc["address"].as_str()?;
-            Some((
-                address.to_string(),
-                map.line_of(&format!("/resource_changes/{i}"))?,
-            ))
-        })
+        .zip(starts)
+        .filter_map(|(rc, line)| Some((rc["address"].as_str()?.to_string(), line)))
         .collect()
+}
+
+/// The 1-based line where each element of the top-level array `key` starts, in one pass over
+/// the JSON bytes (strings and escapes respected).
+fn element_lines(bytes: &[u8], key: &[u8]) -> Vec<u32> {
+    let mut lines = Vec::new();
+    let (mut line, mut depth) = (1u32, 0usize);
+    let (mut in_string, mut escaped) = (false, false);
+    let mut string_start = 0usize;
+    let mut last_key_matches = false;
+    let mut in_target = false;
+    let mut expect_element = false;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'\n' {
+            line += 1;
+        }
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_string = false;
+                if depth == 1 {
+                    last_key_matches = bytes.get(string_start..i) == Some(key);
+                }
+            }
+            continue;
+        }
+        if in_target && depth == 2 && expect_element && !b.is_ascii_whitespace() && b != b']' {
+            lines.push(line);
+            expect_element = false;
+        }
+        match b {
+            b'"' => {
+                in_string = true;
+                string_start = i + 1;
+            }
+            b'{' | b'[' => {
+                depth += 1;
+                if depth == 2 && b == b'[' && last_key_matches {
+                    in_target = true;
+                    expect_element = true;
+                }
+            }
+            b'}' | b']' => {
+                if depth == 2 && in_target {
+                    in_target = false;
+                }
+                depth = depth.saturating_sub(1);
+            }
+            b',' if in_target && depth == 2 => expect_element = true,
+            b':' if depth == 1 => {}
+            _ => {}
+        }
+        if depth == 1 && b == b',' {
+            last_key_matches = false;
+        }
+    }
+    lines
 }
 
 /// `.tf` files: `resource "T" "N" { ... }` blocks with their literal attribute values. Values that

@@ -18,7 +18,7 @@ pub fn is_plan(value: &Json) -> bool {
 /// `configured` lists the attributes the resource's configuration block sets (a constant or an
 /// expression), so a rule can tell "unknown because it references something new" from "unknown
 /// because the provider computes a default".
-pub fn normalize(plan: &Json) -> Json {
+pub fn normalize(mut plan: Json) -> Json {
     let mut configured = BTreeMap::new();
     collect_configured(&plan["configuration"]["root_module"], "", &mut configured);
     let configured_of = |module: &Json, ty: &Json, name: &Json| -> Json {
@@ -33,18 +33,29 @@ pub fn normalize(plan: &Json) -> Json {
         configured.get(&key).cloned().unwrap_or_else(|| json!([]))
     };
     let mut resources = Vec::new();
-    if let Some(changes) = plan["resource_changes"].as_array() {
-        for rc in changes {
+    if let Some(changes) = plan
+        .get_mut("resource_changes")
+        .and_then(Json::as_array_mut)
+    {
+        for rc in changes.iter_mut() {
             if rc["mode"].as_str().unwrap_or("managed") != "managed" {
                 continue;
             }
-            let actions: Vec<&str> = rc["change"]["actions"]
+            let actions: Vec<String> = rc["change"]["actions"]
                 .as_array()
-                .map(|a| a.iter().filter_map(Json::as_str).collect())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(Json::as_str)
+                        .map(str::to_string)
+                        .collect()
+                })
                 .unwrap_or_default();
             if actions == ["delete"] {
                 continue;
             }
+            // Planned values are moved, not copied: plans reach tens of megabytes.
+            let after = rc["change"]["after"].take();
+            let after_unknown = rc["change"]["after_unknown"].take();
             resources.push(json!({
                 "address": rc["address"],
                 "type": rc["type"],
@@ -52,8 +63,8 @@ pub fn normalize(plan: &Json) -> Json {
                 "module": rc.get("module_address").cloned().unwrap_or(Json::Null),
                 "provider": rc["provider_name"],
                 "actions": actions,
-                "values": object_or_empty(&rc["change"]["after"]),
-                "unknown": object_or_empty(&rc["change"]["after_unknown"]),
+                "values": owned_object_or_empty(after),
+                "unknown": owned_object_or_empty(after_unknown),
                 "configured": configured_of(
                     rc.get("module_address").unwrap_or(&Json::Null),
                     &rc["type"],
@@ -85,6 +96,14 @@ fn collect_configured(module: &Json, prefix: &str, out: &mut BTreeMap<(String, S
             format!("{prefix}.module.{name}")
         };
         collect_configured(&call["module"], &path, out);
+    }
+}
+
+fn owned_object_or_empty(v: Json) -> Json {
+    if v.is_object() {
+        v
+    } else {
+        Json::Object(Map::new())
     }
 }
 
@@ -231,7 +250,7 @@ mod tests {
             {"address": "data.a.z", "type": "a", "name": "z", "mode": "data", "change": {"actions": ["read"], "after": {}}},
             {"address": "module.m.a.w", "module_address": "module.m", "type": "a", "name": "w", "mode": "managed", "change": {"actions": ["no-op"], "after": {"k": 2}}},
         ]});
-        let r = normalize(&plan);
+        let r = normalize(plan.clone());
         let addresses: Vec<&str> = r["resources"]
             .as_array()
             .into_iter()
@@ -253,7 +272,7 @@ mod tests {
             ]}}}}}
         });
         assert_eq!(
-            normalize(&plan)["resources"][0]["configured"],
+            normalize(plan.clone())["resources"][0]["configured"],
             json!(["kms_key_id"])
         );
     }
@@ -265,7 +284,9 @@ mod tests {
             "child_modules": [{"address": "module.c", "resources": [{"address": "module.c.a.y", "type": "a", "name": "y", "mode": "managed", "values": {}}]}]
         }}});
         assert_eq!(
-            normalize(&plan)["resources"].as_array().map(Vec::len),
+            normalize(plan.clone())["resources"]
+                .as_array()
+                .map(Vec::len),
             Some(2)
         );
     }

@@ -128,7 +128,7 @@ fn check(args: CheckArgs) -> anyhow::Result<u8> {
         Some(path) => {
             std::fs::write(path, rendered).with_context(|| format!("writing {}", path.display()))?
         }
-        None => print!("{rendered}"),
+        None => out!("{rendered}"),
     }
     let gate_failed = !args.soft_fail
         && findings.iter().any(|f| {
@@ -171,11 +171,11 @@ fn load_codeowners(explicit: Option<&Path>) -> anyhow::Result<Option<CodeOwners>
 
 fn list_rules(library: &Library, output: &str) -> anyhow::Result<u8> {
     if output == "json" {
-        println!("{}", serde_json::to_string_pretty(library.rules())?);
+        outln!("{}", serde_json::to_string_pretty(library.rules())?);
         return Ok(0);
     }
     for r in library.rules() {
-        println!(
+        outln!(
             "{:<12} {:<9} {:<10} {:<14} {}",
             r.id,
             r.severity.to_string(),

@@ -80,7 +80,7 @@ fn execute(args: DbArgs) -> anyhow::Result<ExitCode> {
                     known.join(", ")
                 ));
             };
-            println!(
+            outln!(
                 "{}",
                 match order {
                     std::cmp::Ordering::Less => "<",
@@ -99,10 +99,10 @@ fn execute(args: DbArgs) -> anyhow::Result<ExitCode> {
                 .import(&paths, chrono::Utc::now())
                 .with_context(|| format!("importing into {}", store.root().display()))?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&report)?);
+                outln!("{}", serde_json::to_string_pretty(&report)?);
                 return Ok(ExitCode::SUCCESS);
             }
-            println!(
+            outln!(
                 "{} records read into {}: {} added, {} updated, {} unchanged, {} rejected",
                 report.read,
                 store.root().display(),
@@ -118,9 +118,9 @@ fn execute(args: DbArgs) -> anyhow::Result<ExitCode> {
                         .iter()
                         .map(|(e, n)| format!("{e} {n}"))
                         .collect();
-                    println!("generation {g}; changed: {}", changed.join(", "));
+                    outln!("generation {g}; changed: {}", changed.join(", "));
                 }
-                _ => println!("no changes; the index was not rewritten"),
+                _ => outln!("no changes; the index was not rewritten"),
             }
             for r in &report.rejected {
                 eprintln!("rejected {}: {}", r.origin, r.reason);
@@ -134,9 +134,9 @@ fn execute(args: DbArgs) -> anyhow::Result<ExitCode> {
             });
             let Some(manifest) = store.status()? else {
                 if json {
-                    println!("null");
+                    outln!("null");
                 } else {
-                    println!(
+                    outln!(
                         "no advisories in {}; run `gatehouse db import PATH` with osv.dev's all.zip or a directory of OSV JSON",
                         store.root().display()
                     );
@@ -144,24 +144,26 @@ fn execute(args: DbArgs) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::SUCCESS);
             };
             if json {
-                println!("{}", serde_json::to_string_pretty(&manifest)?);
+                outln!("{}", serde_json::to_string_pretty(&manifest)?);
                 return Ok(ExitCode::SUCCESS);
             }
-            println!(
+            outln!(
                 "{} (generation {}, imported {})",
                 store.root().display(),
                 manifest.generation,
                 manifest.imported_at.format("%Y-%m-%d %H:%M:%S UTC")
             );
-            println!(
+            outln!(
                 "{:<16} {:>8} {:>10}  NEWEST MODIFIED",
-                "ECOSYSTEM", "RECORDS", "WITHDRAWN"
+                "ECOSYSTEM",
+                "RECORDS",
+                "WITHDRAWN"
             );
             for (eco, s) in &manifest.ecosystems {
                 let newest = s
                     .newest_modified
                     .map_or_else(|| "-".to_owned(), |t| t.format("%Y-%m-%d").to_string());
-                println!("{eco:<16} {:>8} {:>10}  {newest}", s.records, s.withdrawn);
+                outln!("{eco:<16} {:>8} {:>10}  {newest}", s.records, s.withdrawn);
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -126,6 +126,6 @@ fn execute(args: ImportArgs) -> anyhow::Result<()> {
             "statistics": outcome.statistics,
         })
     };
-    println!("{}", serde_json::to_string_pretty(&summary)?);
+    outln!("{}", serde_json::to_string_pretty(&summary)?);
     Ok(())
 }

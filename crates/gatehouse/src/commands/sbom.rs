@@ -86,7 +86,7 @@ fn generate(args: &SbomArgs) -> anyhow::Result<()> {
                 file.display()
             );
         }
-        None => print!("{text}"),
+        None => out!("{text}"),
     }
     Ok(())
 }

@@ -38,7 +38,7 @@ pub fn run(args: TokenArgs) -> ExitCode {
     });
     match result {
         Ok(key) => {
-            println!("{key}");
+            outln!("{key}");
             ExitCode::SUCCESS
         }
         Err(err) => {

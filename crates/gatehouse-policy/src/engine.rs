@@ -338,25 +338,31 @@ pub(crate) fn to_json(value: &regorus::Value) -> Result<Json, String> {
     serde_json::to_value(value).map_err(|e| e.to_string())
 }
 
-fn collect_rego(root: &Path, out: &mut Vec<(String, String)>) -> Result<(), PolicyError> {
-    let meta = std::fs::metadata(root).map_err(|source| PolicyError::Io {
+/// `root` itself when it is a file, else every file below it (links followed, sorted by name).
+fn files_under(root: &Path) -> Result<Vec<PathBuf>, PolicyError> {
+    let meta = std::fs::metadata(root).map_err(|error| PolicyError::Io {
         path: root.to_path_buf(),
-        error: source,
+        error,
     })?;
-    let files: Vec<PathBuf> = if meta.is_file() {
-        vec![root.to_path_buf()]
-    } else {
-        walkdir::WalkDir::new(root)
-            .follow_links(true)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_map(Result::ok)
-            .filter(|e| e.file_type().is_file())
-            .map(|e| e.into_path())
-            .filter(|p| p.extension().is_some_and(|x| x == "rego"))
-            .collect()
-    };
-    for path in files {
+    if meta.is_file() {
+        return Ok(vec![root.to_path_buf()]);
+    }
+    Ok(walkdir::WalkDir::new(root)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .collect())
+}
+
+fn collect_rego(root: &Path, out: &mut Vec<(String, String)>) -> Result<(), PolicyError> {
+    let files = files_under(root)?;
+    for path in files
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|x| x == "rego"))
+    {
         let text = std::fs::read_to_string(&path).map_err(|source| PolicyError::Io {
             path: path.clone(),
             error: source,
@@ -368,23 +374,8 @@ fn collect_rego(root: &Path, out: &mut Vec<(String, String)>) -> Result<(), Poli
 
 /// OPA's data loader: each JSON/YAML document lands under its directory path relative to `root`.
 fn load_data(engine: &mut regorus::Engine, root: &Path) -> Result<(), PolicyError> {
-    let meta = std::fs::metadata(root).map_err(|source| PolicyError::Io {
-        path: root.to_path_buf(),
-        error: source,
-    })?;
-    let files: Vec<PathBuf> = if meta.is_file() {
-        vec![root.to_path_buf()]
-    } else {
-        walkdir::WalkDir::new(root)
-            .follow_links(true)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_map(Result::ok)
-            .filter(|e| e.file_type().is_file())
-            .map(|e| e.into_path())
-            .collect()
-    };
-    for path in files {
+    let is_dir = root.is_dir();
+    for path in files_under(root)? {
         let parser = match path.extension().and_then(|e| e.to_str()) {
             Some("json") => Parser::Json,
             Some("yaml" | "yml") => Parser::Yaml,
@@ -395,7 +386,7 @@ fn load_data(engine: &mut regorus::Engine, root: &Path) -> Result<(), PolicyErro
             error: source,
         })?;
         let mut value = parser::parse(parser, &path.display().to_string(), &bytes)?;
-        if meta.is_dir() {
+        if is_dir {
             let rel = path
                 .parent()
                 .and_then(|p| p.strip_prefix(root).ok())

@@ -120,26 +120,6 @@ fn load(file: &Path, tf_root: Option<&Path>, out: &mut Vec<Target>) -> Result<()
     }
     let (value, map) = parser::parse_with_source_map(parser, &path, &bytes)?;
     match parser {
-        Parser::Json if terraform::is_plan(&value) => {
-            let lines = plan_lines(&value, &bytes);
-            let root = tf_root
-                .map(Path::to_path_buf)
-                .or_else(|| file.parent().map(Path::to_path_buf))
-                .unwrap_or_default();
-            let declarations = terraform::Declarations::scan(&root, &value);
-            let input = terraform::normalize(value);
-            let names = resource_names(&input);
-            out.push(Target {
-                path,
-                kind: InputKind::Terraform,
-                input,
-                lines: LineIndex::Plan {
-                    lines,
-                    names,
-                    declarations,
-                },
-            });
-        }
         Parser::Json | Parser::Yaml => {
             let documents: Vec<(String, Json)> = match value {
                 Json::Array(docs) if parser == Parser::Yaml => docs

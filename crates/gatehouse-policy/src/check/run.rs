@@ -83,13 +83,8 @@ impl Library {
     }
 
     /// Evaluates every rule of the matching kind against each target. Work is split by
-    /// (target, rule) so one large plan still uses every core; each target is converted to the
-    /// engine's values once and shared by the threads.
+    /// (target, rule) so one large plan still uses every core; targets are shared by the threads.
     pub fn check(&self, targets: &[Target]) -> Result<Vec<Finding>, PolicyError> {
-        let inputs: Vec<regorus::Value> = targets
-            .par_iter()
-            .map(|t| regorus::Value::from(t.input.clone()))
-            .collect();
         let work: Vec<(usize, &RuleMeta)> = targets
             .iter()
             .enumerate()
@@ -105,11 +100,11 @@ impl Library {
             .map_init(
                 || (self.policies.evaluator(), usize::MAX),
                 |(ev, current), &(i, rule)| {
-                    let (Some(target), Some(input)) = (targets.get(i), inputs.get(i)) else {
+                    let Some(target) = targets.get(i) else {
                         return Ok(Vec::new());
                     };
                     if *current != i {
-                        ev.set_input_value(input.clone());
+                        ev.set_input_value(target.input.clone());
                         *current = i;
                     }
                     let Some(value) = ev.eval_rule(&target.path, &rule.query)? else {

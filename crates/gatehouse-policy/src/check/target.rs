@@ -16,7 +16,9 @@ pub struct Target {
     /// The file as the user named it (forward slashes).
     pub path: String,
     pub kind: InputKind,
-    pub input: Json,
+    /// The normalized document, already in the engine's representation (shared, not copied,
+    /// by the threads that evaluate it; the JSON it came from is dropped at load).
+    pub input: regorus::Value,
     /// Line of each result anchor: resource address (Terraform) or JSON pointer (Kubernetes).
     pub lines: LineIndex,
 }
@@ -108,7 +110,7 @@ fn load(file: &Path, tf_root: Option<&Path>, out: &mut Vec<Target>) -> Result<()
             out.push(Target {
                 path,
                 kind: InputKind::Terraform,
-                input,
+                input: engine_value(input),
                 lines: LineIndex::Plan {
                     lines,
                     names,
@@ -134,7 +136,7 @@ fn load(file: &Path, tf_root: Option<&Path>, out: &mut Vec<Target>) -> Result<()
                     out.push(Target {
                         path: path.clone(),
                         kind: InputKind::Kubernetes,
-                        input: doc,
+                        input: engine_value(doc),
                         lines: LineIndex::Document {
                             map: map.clone(),
                             prefix,
@@ -148,7 +150,7 @@ fn load(file: &Path, tf_root: Option<&Path>, out: &mut Vec<Target>) -> Result<()
             out.push(Target {
                 path,
                 kind: InputKind::Terraform,
-                input,
+                input: engine_value(input),
                 lines: LineIndex::None,
             });
         }
@@ -170,7 +172,7 @@ fn load(file: &Path, tf_root: Option<&Path>, out: &mut Vec<Target>) -> Result<()
             out.push(Target {
                 path,
                 kind: InputKind::Dockerfile,
-                input: Json::Array(instructions),
+                input: engine_value(Json::Array(instructions)),
                 lines: LineIndex::None,
             });
         }
@@ -180,6 +182,11 @@ fn load(file: &Path, tf_root: Option<&Path>, out: &mut Vec<Target>) -> Result<()
 }
 
 /// Address → (module, type, name) of every normalized plan resource.
+/// Converts a loaded document to the engine's value type, consuming it.
+fn engine_value(value: Json) -> regorus::Value {
+    regorus::Value::from(value)
+}
+
 fn resource_names(input: &Json) -> HashMap<String, (Option<String>, String, String)> {
     input["resources"]
         .as_array()

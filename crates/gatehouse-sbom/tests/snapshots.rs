@@ -9,9 +9,16 @@ use std::fmt::Write as _;
 use gatehouse_sbom::format::{WriteOptions, cyclonedx, spdx};
 use gatehouse_sbom::{Sbom, ScanOptions, scan_path};
 
+/// Scans a fixture by its path relative to the crate (tests run in the crate directory), so the
+/// subject's name and the content-derived serial number do not depend on where the checkout is.
 fn scan(rel: &str) -> Sbom {
-    scan_path(&common::fixture(rel), &ScanOptions::default())
-        .unwrap_or_else(|e| panic!("{rel}: {e}"))
+    let path = std::path::Path::new("tests/fixtures").join(rel);
+    assert!(
+        path.exists(),
+        "tests run from the crate directory: {}",
+        path.display()
+    );
+    scan_path(&path, &ScanOptions::default()).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
 
 fn summary(sbom: &Sbom) -> String {

@@ -1,4 +1,5 @@
-//! Fuzz target: the Dockerfile loader (instructions, heredocs, ARG/ENV expansion) (properties in `gatehouse_fuzz::check`).
+//! Fuzz target: the Dockerfile loader (instructions, heredocs, ARG/ENV expansion) (properties in
+//! `gatehouse_fuzz::check`).
 
 #![no_main]
 

@@ -1,4 +1,5 @@
-//! Fuzz target: the HCL2 loader (Terraform `.tf`, `.tfvars`, `.hcl`) (properties in `gatehouse_fuzz::check`).
+//! Fuzz target: the HCL2 loader (Terraform `.tf`, `.tfvars`, `.hcl`) (properties in
+//! `gatehouse_fuzz::check`).
 
 #![no_main]
 

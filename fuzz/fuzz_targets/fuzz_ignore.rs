@@ -1,4 +1,5 @@
-//! Fuzz target: the ignore-file loader (`.gitignore`, `.dockerignore`) (properties in `gatehouse_fuzz::check`).
+//! Fuzz target: the ignore-file loader (`.gitignore`, `.dockerignore`) (properties in
+//! `gatehouse_fuzz::check`).
 
 #![no_main]
 

@@ -1,4 +1,5 @@
-//! Fuzz target: the key/value loaders: INI, Java properties and dotenv (properties in `gatehouse_fuzz::check`).
+//! Fuzz target: the key/value loaders: INI, Java properties and dotenv (properties in
+//! `gatehouse_fuzz::check`).
 
 #![no_main]
 

@@ -1,4 +1,5 @@
-//! Fuzz target: the JSON loaders, plain JSON and JSON with comments (properties in `gatehouse_fuzz::check`).
+//! Fuzz target: the JSON loaders, plain JSON and JSON with comments (properties in
+//! `gatehouse_fuzz::check`).
 
 #![no_main]
 

@@ -1,4 +1,5 @@
-//! Fuzz target: the SBOM loaders: CycloneDX (JSON and XML) and SPDX (tag-value and JSON) (properties in `gatehouse_fuzz::check`).
+//! Fuzz target: the SBOM loaders: CycloneDX (JSON and XML) and SPDX (tag-value and JSON)
+//! (properties in `gatehouse_fuzz::check`).
 
 #![no_main]
 

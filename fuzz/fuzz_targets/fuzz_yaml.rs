@@ -1,4 +1,5 @@
-//! Fuzz target: the YAML loader (multi-document, anchors, YAML 1.1 scalars) (properties in `gatehouse_fuzz::check`).
+//! Fuzz target: the YAML loader (multi-document, anchors, YAML 1.1 scalars) (properties in
+//! `gatehouse_fuzz::check`).
 
 #![no_main]
 

@@ -46,8 +46,14 @@ pub fn check_error(file: &str, e: &ParseError) {
         shown.starts_with(&format!("{file}:")),
         "error does not start with the file name `{file}`: {shown}"
     );
-    assert!(e.line != Some(0), "error line is 0 (lines are 1-based): {shown}");
-    assert!(e.column != Some(0), "error column is 0 (columns are 1-based): {shown}");
+    assert!(
+        e.line != Some(0),
+        "error line is 0 (lines are 1-based): {shown}"
+    );
+    assert!(
+        e.column != Some(0),
+        "error column is 0 (columns are 1-based): {shown}"
+    );
     assert!(
         e.column.is_none() || e.line.is_some(),
         "error has a column but no line: {e:?}"

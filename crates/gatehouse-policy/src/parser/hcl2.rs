@@ -52,9 +52,29 @@ pub(crate) fn parse(
 
 /// hcl-edit's parser recurses per nesting level (it stops at 64 levels itself); this cheap
 /// pre-scan refuses absurd bracket nesting before the parser is even started.
+/// In a file whose brackets do not balance, nesting (of `[`, `(` and `{` together) beyond this is refused before
+/// parsing: hcl-edit backtracks exponentially on unclosed index brackets after binary operators
+/// (`s=a/a/a[a/a/a[...`: time doubles per level; see fuzz/artifacts-found/fuzz_hcl2). Such a
+/// file cannot parse anyway; balanced files keep the general `MAX_DEPTH`.
+const MAX_UNBALANCED_SQUARE_DEPTH: usize = 16;
+
 fn check_depth(file: &str, text: &str) -> Result<(), ParseError> {
+    let count = |c: u8| text.bytes().filter(|&b| b == c).count();
+    let unbalanced =
+        count(b'[') != count(b']') || count(b'(') != count(b')') || count(b'{') != count(b'}');
     let mut depth = 0usize;
     for (i, b) in text.bytes().enumerate() {
+        if unbalanced && matches!(b, b'(' | b'[' | b'{') && depth >= MAX_UNBALANCED_SQUARE_DEPTH {
+            return Err(ParseError::at_offset(
+                file,
+                text.as_bytes(),
+                i,
+                format!(
+                    "unclosed brackets nested deeper than {MAX_UNBALANCED_SQUARE_DEPTH} levels"
+                ),
+            )
+            .with_help("close the brackets, or flatten the expression"));
+        }
         match b {
             b'(' | b'[' | b'{' => {
                 depth += 1;
@@ -336,5 +356,28 @@ fn number(n: &hcl::Number) -> Value {
         n.as_f64()
             .and_then(Number::from_f64)
             .map_or(Value::Null, Value::Number)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn unclosed_index_brackets_are_refused_before_parsing() {
+        // The fuzzer's exponential-time shape (fuzz/artifacts-found/fuzz_hcl2).
+        let src = format!("s={}-", "a/a/a[".repeat(24));
+        let err = super::parse("x.tf", src.as_bytes(), None)
+            .err()
+            .map(|e| e.to_string());
+        assert!(
+            err.as_deref()
+                .is_some_and(|e| e.starts_with("x.tf:1:") && e.contains("nested deeper than 16")),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn ordinary_nesting_still_parses() {
+        let src = "a = [[[1, [2]], {b = [3]}]]\nc = x[0][1][2]\n";
+        assert!(super::parse("x.tf", src.as_bytes(), None).is_ok());
     }
 }

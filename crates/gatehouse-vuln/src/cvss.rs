@@ -21,6 +21,8 @@ pub struct Rating {
     pub severity: Option<Severity>,
     /// The CVSS base score, when a vector was scored.
     pub score: Option<f64>,
+    /// The scored vector (`CVSS:3.1/AV:N/…`), when there was one.
+    pub vector: Option<String>,
     /// Where it came from: the vector, `database_specific.severity: HIGH`, or `no severity data`.
     pub basis: String,
 }
@@ -51,6 +53,7 @@ fn from_list(list: &[SeverityScore]) -> Option<Rating> {
                 return Some(Rating {
                     severity: Some(Severity::from_cvss(score)),
                     score: Some(score),
+                    vector: Some(s.score.trim().to_owned()),
                     basis: format!("{kind} {} (base score {score:.1})", s.score),
                 });
             }
@@ -60,6 +63,7 @@ fn from_list(list: &[SeverityScore]) -> Option<Rating> {
         Severity::from_str(&s.score).ok().map(|sev| Rating {
             severity: Some(sev),
             score: None,
+            vector: None,
             basis: format!("{} priority {}", s.kind, s.score),
         })
     })
@@ -79,12 +83,14 @@ pub fn rate(vuln: &Vulnerability, affected: Option<&Affected>) -> Rating {
         return Rating {
             severity: Some(sev),
             score: None,
+            vector: None,
             basis: format!("database_specific.severity {word}"),
         };
     }
     Rating {
         severity: None,
         score: None,
+        vector: None,
         basis: "no severity data".to_owned(),
     }
 }

@@ -9,6 +9,9 @@
 //! | CVSS v3.x base scores → severity | [`cvss`] |
 //! | the local advisory store: import (dir/zip), index, status | [`store`] |
 //! | matching a package to advisories → findings | [`matcher`] |
+//! | scanning an inventory, the unknown-severity policy, re-scan differences | [`scan`] |
+//! | CycloneDX 1.6 VEX output | [`vex`] |
+//! | the terminal table of a scan and of a re-scan | [`table`] |
 //!
 //! Libraries never print, exit or read environment variables: callers pass the store location.
 
@@ -33,8 +36,11 @@ pub mod ecosystem;
 pub mod matcher;
 pub mod osv;
 pub mod range;
+pub mod scan;
 pub mod store;
+pub mod table;
 pub mod version;
+pub mod vex;
 
 pub use ecosystem::{Ecosystem, Scheme};
 pub use matcher::{Advisories, Match, match_package, parse_purl};

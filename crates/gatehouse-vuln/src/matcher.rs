@@ -323,6 +323,7 @@ impl Match {
         ids.extend(self.aliases.iter().cloned());
         let mut properties = Map::new();
         properties.insert("ecosystem".into(), json!(self.ecosystem));
+        properties.insert("package".into(), json!(self.package));
         properties.insert("affected_range".into(), json!(self.evidence.describe()));
         properties.insert("match_reason".into(), json!(message));
         properties.insert("severity_basis".into(), json!(self.rating.basis));
@@ -331,6 +332,9 @@ impl Match {
         }
         if let Some(s) = self.rating.score {
             properties.insert("cvss_score".into(), json!(s));
+        }
+        if let Some(v) = &self.rating.vector {
+            properties.insert("cvss_vector".into(), json!(v));
         }
         if self.rating.severity.is_none() {
             properties.insert("severity_unknown".into(), Value::Bool(true));

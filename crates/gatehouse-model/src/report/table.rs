@@ -23,29 +23,7 @@ pub fn render(findings: &[Finding]) -> String {
         return format!("{summary}\n");
     }
     let rows: Vec<[String; 5]> = sorted(findings).into_iter().map(row).collect();
-
-    let mut widths = HEADER.map(|h| h.chars().count());
-    for row in &rows {
-        for (width, cell) in widths.iter_mut().zip(row) {
-            *width = (*width).max(cell.chars().count());
-        }
-    }
-
-    let mut out = String::new();
-    let header = HEADER.map(str::to_owned);
-    for cells in std::iter::once(&header).chain(&rows) {
-        let mut line = String::new();
-        for (index, (cell, width)) in cells.iter().zip(widths).enumerate() {
-            if index > 0 {
-                line.push_str("  ");
-            }
-            line.push_str(cell);
-            let padding = width.saturating_sub(cell.chars().count());
-            line.extend(std::iter::repeat_n(' ', padding));
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
+    let mut out = grid(HEADER, &rows);
     out.push('\n');
     out.push_str(&summary.to_string());
     out.push('\n');
@@ -73,8 +51,36 @@ fn row(finding: &Finding) -> [String; 5] {
     ]
 }
 
+/// Aligned columns (two spaces apart, padded by character count, trailing blanks trimmed): the
+/// header line, then one line per row. Cells are written as given; pass them through
+/// [`clean`] when they hold untrusted text.
+pub fn grid<const N: usize>(header: [&str; N], rows: &[[String; N]]) -> String {
+    let mut widths = header.map(|h| h.chars().count());
+    for row in rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    let header = header.map(str::to_owned);
+    for cells in std::iter::once(&header).chain(rows) {
+        let mut line = String::new();
+        for (index, (cell, width)) in cells.iter().zip(widths).enumerate() {
+            if index > 0 {
+                line.push_str("  ");
+            }
+            line.push_str(cell);
+            let padding = width.saturating_sub(cell.chars().count());
+            line.extend(std::iter::repeat_n(' ', padding));
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
 /// Replaces control characters with U+FFFD.
-fn clean(text: &str) -> String {
+pub fn clean(text: &str) -> String {
     text.chars()
         .map(|c| if c.is_control() { '\u{fffd}' } else { c })
         .collect()

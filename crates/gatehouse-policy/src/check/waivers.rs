@@ -7,6 +7,11 @@
 //!     reason: Public website assets, reviewed with security
 //!     approved_by: "@acme/security"
 //!     expires: 2026-12-31
+//!   - rule: CVE-2024-0001                  # advisory id or any alias (gatehouse scan)
+//!     target: pkg:npm/lodash               # a package URL, with or without @version
+//!     reason: Not reachable: only used at build time
+//!     approved_by: "@acme/security"
+//!     expires: 2026-12-31
 //! ```
 //!
 //! A waiver without reason, approver or expiry, or expiring beyond the allowed horizon, is a
@@ -78,19 +83,21 @@ pub fn load(file: &str, bytes: &[u8], rules: &WaiverRules) -> Result<Waivers, Po
             continue;
         };
         let target = field("target");
-        let (path, resource) = if target.is_empty() {
-            (None, None)
+        let (path, resource, purl) = if target.is_empty() {
+            (None, None, None)
+        } else if target.starts_with("pkg:") {
+            (None, None, Some(target))
         } else if target.contains('/') {
-            (Some(target), None)
+            (Some(target), None, None)
         } else {
-            (None, Some(target))
+            (None, Some(target), None)
         };
         let waiver = Suppression {
             matcher: Matcher {
                 rule: rule.clone(),
                 path,
                 resource,
-                purl: None,
+                purl,
             },
             justification: field("reason"),
             approver: field("approved_by"),

@@ -11,6 +11,28 @@ pub mod table;
 
 use sha2::{Digest, Sha256};
 
+/// Reads an SBOM document of either format, told apart by its own fields: CycloneDX JSON
+/// (`bomFormat`) or SPDX 2.x JSON (`spdxVersion`).
+pub fn read(text: &str) -> Result<crate::Sbom, crate::SbomError> {
+    let doc: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| crate::SbomError::Document {
+            format: "SBOM",
+            message: format!("line {}, column {}: {e}", e.line(), e.column()),
+        })?;
+    if doc.get("bomFormat").is_some() {
+        cyclonedx::from_str(text)
+    } else if doc.get("spdxVersion").is_some() {
+        spdx::from_str(text)
+    } else {
+        Err(crate::SbomError::Document {
+            format: "SBOM",
+            message: "neither CycloneDX JSON (`bomFormat`) nor SPDX 2 JSON (`spdxVersion`); \
+                      SPDX tag-value and XML are not read, convert them to JSON first"
+                .into(),
+        })
+    }
+}
+
 /// Options shared by the writers.
 #[derive(Debug, Clone, Default)]
 pub struct WriteOptions {

@@ -213,6 +213,49 @@ impl Store {
         }
     }
 
+    /// The records of `ecosystems` (base names) in the current generation, or in the one before
+    /// it (`previous`: what the store held before the last import that changed something),
+    /// with that generation's manifest, read through one look at `CURRENT`. `Ok(None)` when the
+    /// store is empty, or `previous` was asked and there is no previous generation.
+    pub fn load_ecosystems(
+        &self,
+        ecosystems: &[String],
+        previous: bool,
+    ) -> Result<Option<(Manifest, Vec<Vulnerability>)>, StoreError> {
+        let Some((mut dir, mut manifest)) = self.snapshot()? else {
+            return Ok(None);
+        };
+        if previous {
+            let Some(generation) = manifest.generation.checked_sub(1).filter(|g| *g > 0) else {
+                return Ok(None);
+            };
+            dir = self.root.join(format!("gen-{generation:06}"));
+            let path = dir.join("manifest.json");
+            let text = match fs::read_to_string(&path) {
+                Ok(text) => text,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+                Err(e) => return Err(StoreError::io(&path, e)),
+            };
+            manifest = serde_json::from_str(&text).map_err(|e| StoreError::Corrupt {
+                path: path.clone(),
+                message: e.to_string(),
+            })?;
+        }
+        let mut seen = std::collections::HashSet::new();
+        let mut records = Vec::new();
+        for eco in ecosystems {
+            let base = Ecosystem::parse(eco).base;
+            if let Some(status) = manifest.ecosystems.get(&base) {
+                for v in read_index_file(&dir.join(&status.file))? {
+                    if seen.insert(v.id.clone()) {
+                        records.push(v);
+                    }
+                }
+            }
+        }
+        Ok(Some((manifest, records)))
+    }
+
     /// Every record in the store, each once.
     pub fn load_all(&self) -> Result<HashMap<String, Vulnerability>, StoreError> {
         let mut all = HashMap::new();

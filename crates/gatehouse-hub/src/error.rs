@@ -10,6 +10,9 @@ pub enum HubError {
     /// The report could not be parsed; nothing was written.
     #[error("{0}")]
     Report(String),
+    /// The object named in the path does not exist (DRF's 404 `{"detail": "Not found."}`).
+    #[error("{0} not found")]
+    NotFound(String),
     /// The database refused or failed.
     #[error("database: {0}")]
     Database(String),

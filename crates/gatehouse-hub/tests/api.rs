@@ -1,25 +1,12 @@
 //! The DefectDojo-compatible API over real sockets, on SQLite and on PostgreSQL: every test
 //! runs once per backend against a fresh database.
 
+#[macro_use]
 mod common;
 
 use common::{Backend, Hub, delta, sarif_form, start, stat};
 use gatehouse_hub::client::{self, MultipartBody};
 use serde_json::json;
-
-/// Runs each scenario once per backend.
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name(super::Backend::Sqlite).await; })*
-        }
-        mod postgres {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name(super::Backend::Postgres).await; })*
-        }
-    };
-}
 
 on_both_backends!(
     import_sarif_returns_201_with_defectdojo_statistics,

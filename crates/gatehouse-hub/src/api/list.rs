@@ -77,6 +77,8 @@ pub async fn list(
         Resource::Engagements => "/api/v2/engagements/",
         Resource::Tests => "/api/v2/tests/",
         Resource::Findings => "/api/v2/findings/",
+        Resource::RiskAcceptances => "/api/v2/risk_acceptance/",
+        Resource::AuditLog => "/api/v2/audit_log/",
     };
     let next = (offset + limit < page.count)
         .then(|| page_url(&headers, path, &query, limit, offset + limit));

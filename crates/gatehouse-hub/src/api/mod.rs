@@ -1,9 +1,11 @@
-//! The HTTP API: DefectDojo-compatible `import-scan`/`reimport-scan` and list endpoints under
-//! `/api/v2/`, `Authorization: Token <key>` on every route.
+//! The HTTP API: DefectDojo-compatible `import-scan`/`reimport-scan`, list, detail and triage
+//! endpoints under `/api/v2/`, `Authorization: Token <key>` on every route.
 
 mod auth;
 mod import;
+mod json;
 mod list;
+mod triage;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
@@ -46,6 +48,28 @@ pub fn router(store: Store) -> Router {
         .route(
             "/api/v2/findings/",
             get(|s, a, q, h| list::list(Resource::Findings, s, a, q, h)),
+        )
+        .route(
+            "/api/v2/findings/{id}/",
+            get(triage::get_finding).patch(triage::patch_finding),
+        )
+        .route("/api/v2/findings/accept_risks/", post(triage::accept_risks))
+        .route(
+            "/api/v2/findings/false_positive/",
+            post(triage::false_positive),
+        )
+        .route(
+            "/api/v2/risk_acceptance/",
+            get(|s, a, q, h| list::list(Resource::RiskAcceptances, s, a, q, h))
+                .post(triage::create_risk_acceptance),
+        )
+        .route(
+            "/api/v2/risk_acceptance/{id}/",
+            get(triage::get_risk_acceptance),
+        )
+        .route(
+            "/api/v2/audit_log/",
+            get(|s, a, q, h| list::list(Resource::AuditLog, s, a, q, h)),
         )
         .fallback(|| async {
             json_response(StatusCode::NOT_FOUND, json!({"detail": "Not found."}))
@@ -103,6 +127,9 @@ impl IntoResponse for HubError {
                 StatusCode::BAD_REQUEST,
                 json!({ "message": format!("['{message}']") }),
             ),
+            HubError::NotFound(_) => {
+                json_response(StatusCode::NOT_FOUND, json!({"detail": "Not found."}))
+            }
             HubError::Database(message) => json_response(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 json!({ "message": format!("database error: {message}") }),

@@ -122,15 +122,52 @@ macro_rules! bind_all {
     }};
 }
 
-fn migration(sql: &'static str) -> Migrator {
+/// `(version, description, SQL)` of one backend's migrations, oldest first. Applied ones are
+/// never edited: a change is a new file.
+type Migrations = &'static [(i64, &'static str, &'static str)];
+
+const SQLITE_MIGRATIONS: Migrations = &[
+    (
+        1,
+        "initial",
+        include_str!("../../migrations/sqlite/0001_initial.sql"),
+    ),
+    (
+        2,
+        "triage",
+        include_str!("../../migrations/sqlite/0002_triage.sql"),
+    ),
+];
+
+const POSTGRES_MIGRATIONS: Migrations = &[
+    (
+        1,
+        "initial",
+        include_str!("../../migrations/postgres/0001_initial.sql"),
+    ),
+    (
+        2,
+        "triage",
+        include_str!("../../migrations/postgres/0002_triage.sql"),
+    ),
+];
+
+fn migrator(migrations: Migrations) -> Migrator {
     Migrator {
-        migrations: Cow::Owned(vec![Migration::new(
-            1,
-            Cow::Borrowed("initial"),
-            MigrationType::Simple,
-            Cow::Borrowed(sql),
-            false,
-        )]),
+        migrations: Cow::Owned(
+            migrations
+                .iter()
+                .map(|(version, description, sql)| {
+                    Migration::new(
+                        *version,
+                        Cow::Borrowed(*description),
+                        MigrationType::Simple,
+                        Cow::Borrowed(*sql),
+                        false,
+                    )
+                })
+                .collect(),
+        ),
         ..Migrator::DEFAULT
     }
 }
@@ -152,7 +189,7 @@ impl Db {
                 .connect_with(options)
                 .await
                 .map_err(|e| HubError::Database(format!("{url}: {e}")))?;
-            migration(include_str!("../../migrations/sqlite/0001_initial.sql"))
+            migrator(SQLITE_MIGRATIONS)
                 .run(&pool)
                 .await
                 .map_err(|e| HubError::Database(format!("migrating {url}: {e}")))?;
@@ -163,7 +200,7 @@ impl Db {
                 .connect(url)
                 .await
                 .map_err(|e| HubError::Database(format!("{}: {e}", redact(url))))?;
-            migration(include_str!("../../migrations/postgres/0001_initial.sql"))
+            migrator(POSTGRES_MIGRATIONS)
                 .run(&pool)
                 .await
                 .map_err(|e| HubError::Database(format!("migrating {}: {e}", redact(url))))?;

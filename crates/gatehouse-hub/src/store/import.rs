@@ -360,6 +360,7 @@ async fn close_old_on_import(
     }
     close(tx, &to_close, mitigated_at(req, now), now).await?;
     write::update_ids(tx, "risk_accepted = $1", &[false.into()], &to_close).await?;
+    crate::store::triage::release(tx, &to_close, now).await?;
     Ok(())
 }
 

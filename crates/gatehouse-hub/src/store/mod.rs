@@ -10,7 +10,9 @@ pub mod context;
 pub mod db;
 pub mod import;
 pub mod read;
+pub mod sla;
 pub mod tokens;
+pub mod triage;
 pub mod write;
 
 use chrono::Utc;
@@ -18,6 +20,7 @@ use gatehouse_model::Finding;
 
 use crate::HubError;
 use crate::prepare::{self, NewFinding};
+use crate::triage::TriagePolicy;
 pub use db::{Backend, Db};
 pub use import::{ImportOutcome, ImportRequest};
 
@@ -25,6 +28,7 @@ pub use import::{ImportOutcome, ImportRequest};
 #[derive(Debug, Clone)]
 pub struct Store {
     db: Db,
+    triage: TriagePolicy,
 }
 
 /// Which endpoint an import came through.
@@ -39,7 +43,18 @@ impl Store {
     pub async fn connect(url: &str) -> Result<Store, HubError> {
         Ok(Store {
             db: Db::connect(url).await?,
+            triage: TriagePolicy::default(),
         })
+    }
+
+    /// The same store with another limit on triage expiry.
+    pub fn with_triage_policy(mut self, policy: TriagePolicy) -> Store {
+        self.triage = policy;
+        self
+    }
+
+    pub fn triage_policy(&self) -> TriagePolicy {
+        self.triage
     }
 
     pub fn backend(&self) -> Backend {

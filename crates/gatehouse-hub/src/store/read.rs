@@ -1,11 +1,11 @@
-//! Read queries behind the list endpoints: one table per resource, exact-match filters,
-//! limit/offset pages ordered by id.
+//! Read queries behind the list and detail endpoints: one table per resource, exact-match
+//! filters, limit/offset pages ordered by id.
 
 use serde_json::{Map, Value, json};
 
 use crate::HubError;
 use crate::store::Store;
-use crate::store::db::{DbRow, Param};
+use crate::store::db::{DbRow, Param, placeholders};
 
 /// A listable resource.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -14,6 +14,8 @@ pub enum Resource {
     Engagements,
     Tests,
     Findings,
+    RiskAcceptances,
+    AuditLog,
 }
 
 #[derive(Clone, Copy)]
@@ -30,6 +32,8 @@ impl Resource {
             Resource::Engagements => "engagements",
             Resource::Tests => "tests",
             Resource::Findings => "findings",
+            Resource::RiskAcceptances => "risk_acceptances",
+            Resource::AuditLog => "audit_log",
         }
     }
 
@@ -78,6 +82,20 @@ impl Resource {
                 ("component_version", "component_version", Kind::Text),
                 ("duplicate_finding", "duplicate_of", Kind::Int),
             ],
+            Resource::RiskAcceptances => &[
+                ("id", "id", Kind::Int),
+                ("name", "name", Kind::Text),
+                ("accepted_by", "accepted_by", Kind::Text),
+                ("owner", "owner", Kind::Text),
+                ("kind", "kind", Kind::Text),
+            ],
+            Resource::AuditLog => &[
+                ("id", "id", Kind::Int),
+                ("actor", "actor", Kind::Text),
+                ("action", "action", Kind::Text),
+                ("object_type", "object_type", Kind::Text),
+                ("object_id", "object_id", Kind::Int),
+            ],
         }
     }
 }
@@ -97,9 +115,70 @@ fn parse_bool(value: &str) -> Option<bool> {
     }
 }
 
+/// A `WHERE` clause under construction: conditions joined by `AND`, parameters numbered in
+/// the order they are bound.
+#[derive(Debug, Clone, Default)]
+pub struct Where {
+    clauses: Vec<String>,
+    pub params: Vec<Param>,
+}
+
+impl Where {
+    /// Binds `param` and returns its placeholder (`$n`).
+    pub fn bind(&mut self, param: Param) -> String {
+        self.params.push(param);
+        format!("${}", self.params.len())
+    }
+
+    /// Adds a condition (written with placeholders from [`Where::bind`]).
+    pub fn and(&mut self, clause: impl Into<String>) {
+        self.clauses.push(clause.into());
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.clauses.is_empty()
+    }
+
+    /// ` WHERE a AND b`, or nothing.
+    pub fn sql(&self) -> String {
+        if self.clauses.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", self.clauses.join(" AND "))
+        }
+    }
+}
+
+/// The list filters of `resource` found in `query`, as conditions (unknown parameters are
+/// ignored, as DefectDojo does; malformed values are a 400).
+pub fn filters(resource: Resource, query: &[(String, String)]) -> Result<Where, HubError> {
+    let mut filter = Where::default();
+    for (name, value) in query {
+        let Some((_, column, kind)) = resource.filters().iter().find(|(n, ..)| n == name) else {
+            continue;
+        };
+        let param = match kind {
+            Kind::Int => Param::from(
+                value
+                    .parse::<i64>()
+                    .map_err(|_| HubError::field(name, "Enter a whole number."))?,
+            ),
+            Kind::Text => Param::from(value.as_str()),
+            Kind::Bool => Param::from(parse_bool(value).ok_or_else(|| {
+                HubError::field(
+                    name,
+                    "Select a valid choice. That choice is not one of the available choices.",
+                )
+            })?),
+        };
+        let placeholder = filter.bind(param);
+        filter.and(format!("{column} = {placeholder}"));
+    }
+    Ok(filter)
+}
+
 impl Store {
-    /// Lists `resource` rows matching every filter in `query` (unknown parameters are ignored,
-    /// as DefectDojo does; malformed values are a 400).
+    /// Lists `resource` rows matching every filter in `query`.
     pub async fn list(
         &self,
         resource: Resource,
@@ -107,61 +186,83 @@ impl Store {
         limit: i64,
         offset: i64,
     ) -> Result<Page, HubError> {
-        let mut clauses = Vec::new();
-        let mut params: Vec<Param> = Vec::new();
-        for (name, value) in query {
-            let Some((_, column, kind)) = resource.filters().iter().find(|(n, ..)| n == name)
-            else {
-                continue;
-            };
-            let param = match kind {
-                Kind::Int => Param::from(
-                    value
-                        .parse::<i64>()
-                        .map_err(|_| HubError::field(name, "Enter a whole number."))?,
-                ),
-                Kind::Text => Param::from(value.as_str()),
-                Kind::Bool => Param::from(parse_bool(value).ok_or_else(|| {
-                    HubError::field(
-                        name,
-                        "Select a valid choice. That choice is not one of the available choices.",
-                    )
-                })?),
-            };
-            params.push(param);
-            clauses.push(format!("{column} = ${}", params.len()));
-        }
-        let filter = if clauses.is_empty() {
-            String::new()
-        } else {
-            format!(" WHERE {}", clauses.join(" AND "))
-        };
+        self.list_where(resource, filters(resource, query)?, limit, offset)
+            .await
+    }
+
+    /// Lists `resource` rows matching `filter`, ordered by id.
+    pub async fn list_where(
+        &self,
+        resource: Resource,
+        filter: Where,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Page, HubError> {
         let table = resource.table();
+        let clause = filter.sql();
         let count = self
             .db()
             .fetch_all(
-                &format!("SELECT COUNT(*) AS n FROM {table}{filter}"),
-                &params,
+                &format!("SELECT COUNT(*) AS n FROM {table}{clause}"),
+                &filter.params,
             )
             .await?
             .first()
             .map(|r| r.i64("n"))
             .transpose()?
             .unwrap_or(0);
-        let mut page_params = params.clone();
-        page_params.push(limit.into());
-        page_params.push(offset.into());
-        let sql = format!(
-            "SELECT * FROM {table}{filter} ORDER BY id LIMIT ${} OFFSET ${}",
-            page_params.len() - 1,
-            page_params.len()
-        );
-        let rows = self.db().fetch_all(&sql, &page_params).await?;
-        let results = rows
+        let mut page = filter;
+        let limit = page.bind(limit.into());
+        let offset = page.bind(offset.into());
+        let sql =
+            format!("SELECT * FROM {table}{clause} ORDER BY id LIMIT {limit} OFFSET {offset}");
+        let rows = self.db().fetch_all(&sql, &page.params).await?;
+        let mut results = rows
             .iter()
             .map(|row| to_json(resource, row))
             .collect::<Result<Vec<_>, _>>()?;
+        if resource == Resource::RiskAcceptances {
+            self.attach_accepted_findings(&mut results).await?;
+        }
         Ok(Page { count, results })
+    }
+
+    /// One row of `resource` by id.
+    pub async fn get(&self, resource: Resource, id: i64) -> Result<Value, HubError> {
+        let mut filter = Where::default();
+        let placeholder = filter.bind(id.into());
+        filter.and(format!("id = {placeholder}"));
+        self.list_where(resource, filter, 1, 0)
+            .await?
+            .results
+            .pop()
+            .ok_or_else(|| HubError::NotFound(format!("{} {id}", resource.table())))
+    }
+
+    /// `accepted_findings` of each risk acceptance: every finding it ever covered.
+    async fn attach_accepted_findings(&self, results: &mut [Value]) -> Result<(), HubError> {
+        let ids: Vec<i64> = results.iter().filter_map(|r| r["id"].as_i64()).collect();
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let sql = format!(
+            "SELECT risk_acceptance_id, finding_id FROM risk_acceptance_findings \
+             WHERE risk_acceptance_id IN ({}) ORDER BY finding_id",
+            placeholders(1, ids.len())
+        );
+        let params: Vec<Param> = ids.iter().map(|id| Param::from(*id)).collect();
+        let mut links: std::collections::HashMap<i64, Vec<i64>> = Default::default();
+        for row in self.db().fetch_all(&sql, &params).await? {
+            links
+                .entry(row.i64("risk_acceptance_id")?)
+                .or_default()
+                .push(row.i64("finding_id")?);
+        }
+        for result in results {
+            let id = result["id"].as_i64().unwrap_or_default();
+            result["accepted_findings"] = json!(links.remove(&id).unwrap_or_default());
+        }
+        Ok(())
     }
 }
 
@@ -276,5 +377,35 @@ fn to_json(resource: Resource, row: &DbRow) -> Result<Value, HubError> {
             put("last_status_update", json!(row.time("updated")?));
             Value::Object(map)
         }
+        Resource::RiskAcceptances => json!({
+            "id": row.i64("id")?,
+            "name": row.text("name")?,
+            "kind": row.text("kind")?,
+            "recommendation": row.text("recommendation")?,
+            "recommendation_details": row.opt_text("recommendation_details")?,
+            "decision": row.text("decision")?,
+            "decision_details": row.text("decision_details")?,
+            "accepted_by": row.text("accepted_by")?,
+            "owner_name": row.text("owner")?,
+            "path": null,
+            "expiration_date": row.time("expiration_date")?,
+            "expiration_date_warned": null,
+            "expiration_date_handled": row.opt_time("expiration_date_handled")?,
+            "reactivate_expired": row.bool("reactivate_expired")?,
+            "restart_sla_expired": row.bool("restart_sla_expired")?,
+            "accepted_findings": [],
+            "notes": [],
+            "created": row.time("created")?,
+            "updated": row.time("updated")?,
+        }),
+        Resource::AuditLog => json!({
+            "id": row.i64("id")?,
+            "at": row.time("at")?,
+            "actor": row.text("actor")?,
+            "action": row.text("action")?,
+            "object_type": row.text("object_type")?,
+            "object_id": row.opt_i64("object_id")?,
+            "detail": serde_json::from_str::<Value>(&row.text("detail")?).unwrap_or(Value::Null),
+        }),
     })
 }

@@ -243,3 +243,31 @@ pub async fn audit(
     .await?;
     Ok(())
 }
+
+/// Appends one audit record per finding in `ids`, all with the same `detail`.
+pub async fn audit_findings(
+    tx: &mut Tx,
+    actor: &str,
+    action: &str,
+    ids: &[i64],
+    detail: &serde_json::Value,
+    now: DateTime<Utc>,
+) -> Result<(), HubError> {
+    let detail = detail.to_string();
+    for chunk in ids.chunks(IDS_PER_STATEMENT) {
+        let sql = format!(
+            "INSERT INTO audit_log (at, actor, action, object_type, object_id, detail) \
+             SELECT $1, $2, $3, 'finding', id, $4 FROM findings WHERE id IN ({}) ORDER BY id",
+            placeholders(5, chunk.len())
+        );
+        let mut params: Vec<Param> = vec![
+            now.into(),
+            actor.into(),
+            action.into(),
+            detail.as_str().into(),
+        ];
+        params.extend(chunk.iter().map(|id| Param::from(*id)));
+        tx.execute(&sql, &params).await?;
+    }
+    Ok(())
+}

@@ -161,6 +161,42 @@ impl Hub {
         .expect("request")
     }
 
+    /// Sends `body` as JSON with the hub's token.
+    pub async fn send_json(&self, method: &str, path: &str, body: &Value) -> HubResponse {
+        let auth = format!("Token {}", self.token);
+        client::send(
+            &self.base,
+            method,
+            path,
+            &[
+                ("authorization", &auth),
+                ("content-type", "application/json"),
+            ],
+            body.to_string().into_bytes(),
+        )
+        .await
+        .expect("request")
+    }
+
+    /// Imports `form` and returns the 201 body.
+    pub async fn import(&self, form: MultipartBody) -> Value {
+        let response = self.post("/api/v2/import-scan/", form).await;
+        assert_eq!(response.status, 201, "{}", response.body);
+        response.body
+    }
+
+    /// The findings of a list query (first page of up to 1000).
+    pub async fn findings(&self, query: &str) -> Vec<Value> {
+        let response = self
+            .get(&format!("/api/v2/findings/?limit=1000&{query}"))
+            .await;
+        assert_eq!(response.status, 200, "{query}: {}", response.body);
+        response.body["results"]
+            .as_array()
+            .expect("results")
+            .clone()
+    }
+
     /// `count` of a list endpoint.
     pub async fn count(&self, path: &str) -> i64 {
         let response = self.get(path).await;
@@ -171,13 +207,39 @@ impl Hub {
 
 /// An import form targeting product `P1` / engagement `E1`, auto-creating them.
 pub fn sarif_form(file: &str) -> MultipartBody {
+    form("SARIF", "P1", "E1", file)
+}
+
+/// An import form for `scan_type` and fixture `file` into product `product`, engagement
+/// `engagement` (auto-created).
+pub fn form(scan_type: &str, product: &str, engagement: &str, file: &str) -> MultipartBody {
     MultipartBody::default()
-        .text("scan_type", "SARIF")
+        .text("scan_type", scan_type)
         .text("product_type_name", "PT1")
-        .text("product_name", "P1")
-        .text("engagement_name", "E1")
+        .text("product_name", product)
+        .text("engagement_name", engagement)
         .text("auto_create_context", "true")
         .file("file", file, &fixture(file))
+}
+
+/// Trivy reporting one Medium (CVE-2024-0727, openssl) and one Critical (CVE-2023-45853,
+/// zlib) into `product`.
+pub fn trivy_form(product: &str) -> MultipartBody {
+    form("Trivy Scan", product, "E1", "trivy-openssl.json")
+}
+
+/// Runs each scenario once per backend, as `sqlite::name` and `postgres::name`.
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { super::$name(super::Backend::Sqlite).await; })*
+        }
+        mod postgres {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { super::$name(super::Backend::Postgres).await; })*
+        }
+    };
 }
 
 /// `statistics.<part>.<severity>.<flag>`.

@@ -1,6 +1,6 @@
-//! `gatehouse serve [--listen ADDR] [--database URL]`: the findings hub (DefectDojo-compatible
-//! API). The default database is a SQLite file under the user's data directory, created on
-//! first start. Exit codes: 0 after a clean shutdown (Ctrl-C), 2 on a bad address or database.
+//! `gatehouse serve [--listen ADDR] [--database URL] [--max-acceptance-days N]`: the findings
+//! hub (DefectDojo-compatible API) and its expiry sweep. The default database is a SQLite file
+//! under the user's data directory, created on first start. Exit codes: 0 after a clean shutdown (Ctrl-C), 2 on a bad address or database.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -15,6 +15,10 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
     listen: String,
+    /// Longest expiry a risk acceptance or false-positive mark may name (default expiry: 180
+    /// days, or this when shorter). Expired ones are swept at start and every hour.
+    #[arg(long, default_value_t = gatehouse_hub::triage::DEFAULT_MAX_DAYS, value_name = "DAYS")]
+    max_acceptance_days: u32,
     #[command(flatten)]
     database: DatabaseArg,
 }
@@ -89,7 +93,23 @@ pub fn run(args: ServeArgs) -> ExitCode {
 fn execute(args: ServeArgs) -> anyhow::Result<()> {
     let url = args.database.url()?;
     runtime()?.block_on(async {
-        let store = gatehouse_hub::Store::connect(&url).await?;
+        let policy = gatehouse_hub::triage::TriagePolicy::with_max_days(args.max_acceptance_days)?;
+        let store = gatehouse_hub::Store::connect(&url)
+            .await?
+            .with_triage_policy(policy);
+        let sweeper = tokio::spawn(gatehouse_hub::triage::sweep_forever(
+            store.clone(),
+            gatehouse_hub::triage::SWEEP_EVERY,
+            |result| match result {
+                Ok(expiry) if !expiry.risk_acceptances.is_empty() => eprintln!(
+                    "expired {} risk acceptance(s), reactivated {} finding(s)",
+                    expiry.risk_acceptances.len(),
+                    expiry.reactivated.len()
+                ),
+                Ok(_) => {}
+                Err(e) => eprintln!("expiry sweep failed (retrying in an hour): {e}"),
+            },
+        ));
         let listener = tokio::net::TcpListener::bind(&args.listen)
             .await
             .with_context(|| format!("listening on {}", args.listen))?;
@@ -99,6 +119,7 @@ fn execute(args: ServeArgs) -> anyhow::Result<()> {
             store.backend()
         );
         gatehouse_hub::api::serve(listener, store.clone(), shutdown_signal()).await?;
+        sweeper.abort();
         store.close().await;
         Ok(())
     })

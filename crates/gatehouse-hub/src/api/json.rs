@@ -1,0 +1,101 @@
+//! JSON request bodies the way DRF reads them: `application/json` only here, DRF's parse
+//! and field error texts, and typed field accessors that name the field on a bad value.
+
+use axum::body::Bytes;
+use axum::http::header::CONTENT_TYPE;
+use axum::http::{HeaderMap, StatusCode};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde_json::{Map, Value, json};
+
+use crate::HubError;
+
+/// The body as JSON, or DRF's 415/400 status and body.
+pub fn parse(headers: &HeaderMap, body: &Bytes) -> Result<Value, (StatusCode, Value)> {
+    let content_type = headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let media = content_type.split(';').next().unwrap_or("").trim();
+    if media != "application/json" {
+        return Err((
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            json!({ "detail": format!(
+                "Unsupported media type \"{media}\" in request. Send JSON with Content-Type: application/json."
+            ) }),
+        ));
+    }
+    serde_json::from_slice(body).map_err(|e| {
+        (
+            StatusCode::BAD_REQUEST,
+            json!({ "detail": format!("JSON parse error - {e}") }),
+        )
+    })
+}
+
+/// The body's object, or a 400 naming what was expected.
+pub fn object(body: &Value) -> Result<&Map<String, Value>, HubError> {
+    body.as_object().ok_or_else(|| {
+        HubError::field(
+            "non_field_errors",
+            "Invalid data. Expected a dictionary (a JSON object).",
+        )
+    })
+}
+
+/// Refuses fields this endpoint does not change, so that nobody believes they were applied.
+pub fn only(object: &Map<String, Value>, allowed: &[&str], hint: &str) -> Result<(), HubError> {
+    match object.keys().find(|k| !allowed.contains(&k.as_str())) {
+        Some(key) => Err(HubError::field(
+            key,
+            format!("This field cannot be changed here: {hint}"),
+        )),
+        None => Ok(()),
+    }
+}
+
+pub fn text(object: &Map<String, Value>, name: &str) -> Result<Option<String>, HubError> {
+    match object.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(_) => Err(HubError::field(name, "Not a valid string.")),
+    }
+}
+
+pub fn boolean(object: &Map<String, Value>, name: &str) -> Result<Option<bool>, HubError> {
+    match object.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Bool(b)) => Ok(Some(*b)),
+        Some(_) => Err(HubError::field(name, "Must be a valid boolean.")),
+    }
+}
+
+/// `YYYY-MM-DD` (midnight UTC) or an RFC 3339 date-time.
+pub fn datetime(
+    object: &Map<String, Value>,
+    name: &str,
+) -> Result<Option<DateTime<Utc>>, HubError> {
+    let Some(value) = text(object, name)? else {
+        return Ok(None);
+    };
+    let value = value.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(value) {
+        return Ok(Some(t.with_timezone(&Utc)));
+    }
+    NaiveDate::parse_from_str(value, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|t| Some(t.and_utc()))
+        .ok_or_else(|| {
+            HubError::field(
+                name,
+                "Datetime has wrong format. Use one of these formats instead: YYYY-MM-DD, \
+                 YYYY-MM-DDThh:mm:ss[.uuuuuu]+HH:MM (or Z).",
+            )
+        })
+}
+
+/// An object id from the path; anything else is DRF's 404.
+pub fn path_id(id: &str) -> Result<i64, HubError> {
+    id.parse::<i64>()
+        .map_err(|_| HubError::NotFound(format!("`{id}`")))
+}

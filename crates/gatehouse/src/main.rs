@@ -51,6 +51,8 @@ enum Command {
     Token(commands::token::TokenArgs),
     /// Import a scanner report into the hub (embedded database, or a running hub with --url).
     Import(commands::import::ImportArgs),
+    /// Signing keys in cosign's format: `key generate`, `key import`.
+    Key(commands::key::KeyArgs),
 }
 
 fn main() -> ExitCode {
@@ -85,6 +87,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => commands::serve::run(args),
         Command::Token(args) => commands::token::run(args),
         Command::Import(args) => commands::import::run(args),
+        Command::Key(args) => commands::key::run(args),
     }
 }
 

@@ -3,6 +3,7 @@
 pub mod check;
 pub mod db;
 pub mod import;
+pub mod key;
 pub mod policy;
 pub mod sbom;
 pub mod serve;

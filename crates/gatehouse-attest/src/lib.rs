@@ -1,0 +1,13 @@
+//! Gatehouse signing and attestation: cosign-compatible keys, Sigstore bundles (sign and
+//! verify), DSSE envelopes, in-toto statements and SLSA provenance. The only crate that does
+//! cryptography (see ARCHITECTURE.md).
+
+pub mod keys;
+
+pub use keys::{KeyError, KeyPair, PublicKey};
+
+/// Compares two secrets (passwords, MACs) in time independent of where they differ.
+pub fn secrets_equal(a: &[u8], b: &[u8]) -> bool {
+    use subtle::ConstantTimeEq as _;
+    a.len() == b.len() && bool::from(a.ct_eq(b))
+}

@@ -3,6 +3,7 @@
 //! cryptography (see ARCHITECTURE.md).
 
 pub mod keys;
+pub mod verify;
 
 pub use keys::{KeyError, KeyPair, PublicKey};
 

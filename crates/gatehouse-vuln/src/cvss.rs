@@ -5,7 +5,8 @@
 //! scoring). Preference: the affected package's own `severity[]` over the record's; within one
 //! list `CVSS_V3` first (what GHSA and NVD labels are based on), then `CVSS_V4`, then `CVSS_V2`,
 //! then a distro priority word (`Ubuntu`). Without a usable vector, `database_specific.severity`
-//! (GHSA's `LOW`/`MODERATE`/`HIGH`/`CRITICAL`) is used; without that the severity is unknown
+//! (GHSA's `LOW`/`MODERATE`/`HIGH`/`CRITICAL`) is used; RustSec's informational advisories
+//! (unmaintained, unsound, notice) are `info`; without any of that the severity is unknown
 //! (`None`), which callers must treat explicitly.
 
 use std::str::FromStr;
@@ -69,12 +70,31 @@ fn from_list(list: &[SeverityScore]) -> Option<Rating> {
     })
 }
 
+/// RustSec's informational advisories (`unmaintained`, `unsound`, `notice`): warnings about a
+/// crate, not vulnerabilities; cargo-audit reports them as warnings, so do we (`info`).
+fn informational(affected: Option<&Affected>) -> Option<Rating> {
+    let kind = affected?
+        .database_specific
+        .as_ref()?
+        .get("informational")?
+        .as_str()?;
+    Some(Rating {
+        severity: Some(Severity::Info),
+        score: None,
+        vector: None,
+        basis: format!("RustSec informational advisory ({kind}), not a vulnerability"),
+    })
+}
+
 /// Rates an advisory for one of its affected packages (or the record alone).
 pub fn rate(vuln: &Vulnerability, affected: Option<&Affected>) -> Rating {
     if let Some(r) = affected.and_then(|a| from_list(&a.severity)) {
         return r;
     }
     if let Some(r) = from_list(&vuln.severity) {
+        return r;
+    }
+    if let Some(r) = informational(affected) {
         return r;
     }
     if let Some(word) = vuln.database_severity()
@@ -145,5 +165,24 @@ mod tests {
             serde_json::from_str(r#"{"id":"GO-1","modified":"2024-01-01T00:00:00Z"}"#).unwrap();
         let r = rate(&go, None);
         assert_eq!((r.severity, r.basis.as_str()), (None, "no severity data"));
+        let unmaintained: Vulnerability = serde_json::from_str(
+            r#"{"id":"RUSTSEC-2024-0436","modified":"2024-01-01T00:00:00Z",
+                "affected":[{"package":{"ecosystem":"crates.io","name":"paste"},
+                             "database_specific":{"informational":"unmaintained","cvss":null}}]}"#,
+        )
+        .unwrap();
+        let r = rate(&unmaintained, unmaintained.affected.first());
+        assert_eq!(r.severity, Some(Severity::Info));
+        assert!(r.basis.contains("unmaintained"), "{}", r.basis);
+        let rustsec_vuln: Vulnerability = serde_json::from_str(
+            r#"{"id":"RUSTSEC-2026-0258","modified":"2024-01-01T00:00:00Z",
+                "affected":[{"package":{"ecosystem":"crates.io","name":"h2"},
+                             "database_specific":{"informational":null,"cvss":null}}]}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            rate(&rustsec_vuln, rustsec_vuln.affected.first()).severity,
+            None
+        );
     }
 }

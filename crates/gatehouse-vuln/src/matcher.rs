@@ -246,7 +246,8 @@ impl Advisories {
                             ecosystem: eco.to_string(),
                             package: p.name.clone(),
                             version: version.to_owned(),
-                            fixed: range::fixed_after(&eco, affected, version),
+                            fixed: range::fixed_after(&eco, affected, version)
+                                .map(|f| in_package_spelling(&eco, version, f)),
                             evidence,
                             rating: cvss::rate(v, Some(affected)),
                             references: v.references.iter().map(|r| r.url.clone()).collect(),
@@ -267,6 +268,16 @@ impl Advisories {
         }
         matches.sort_by(|a, b| a.advisory_id.cmp(&b.advisory_id));
         (matches, unresolved)
+    }
+}
+
+/// A fixed version as the package manager spells it: Go modules are `v1.2.3` while OSV's Go
+/// SEMVER ranges omit the `v`.
+fn in_package_spelling(eco: &Ecosystem, installed: &str, fixed: String) -> String {
+    if eco.base == "Go" && installed.starts_with('v') && !fixed.starts_with('v') {
+        format!("v{fixed}")
+    } else {
+        fixed
     }
 }
 

@@ -7,7 +7,6 @@
 //! ```
 
 use gatehouse_model::Finding;
-use gatehouse_model::report::Summary;
 use gatehouse_model::report::table::{clean, grid};
 use serde_json::Value;
 
@@ -61,15 +60,50 @@ fn row(f: &Finding, status: &str) -> [String; 8] {
 
 /// The table of a scan's findings, with a summary line.
 pub fn render(findings: &[Finding]) -> String {
-    let summary = Summary::of(findings);
     if findings.is_empty() {
         return "no known vulnerabilities\n".to_owned();
     }
     let rows: Vec<[String; 8]> = findings.iter().map(|f| row(f, "open")).collect();
     let mut out = grid(HEADER, &rows);
     out.push('\n');
-    out.push_str(&summary.to_string());
+    out.push_str(&summary(findings));
     out.push('\n');
+    out
+}
+
+/// `27 findings: 11 high, 2 medium, 14 unknown (1 waived)`: open findings per severity, with
+/// advisories without severity data counted apart from `info`.
+pub fn summary(findings: &[Finding]) -> String {
+    let open: Vec<&Finding> = findings.iter().filter(|f| !f.is_suppressed()).collect();
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for f in &open {
+        let word = severity(f);
+        match counts.iter_mut().find(|(w, _)| *w == word) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((word, 1)),
+        }
+    }
+    let rank = |w: &str| {
+        ["critical", "high", "unknown", "medium", "low", "info"]
+            .iter()
+            .position(|x| *x == w)
+            .unwrap_or(usize::MAX)
+    };
+    counts.sort_by_key(|(w, _)| rank(w));
+    let noun = if open.len() == 1 {
+        "finding"
+    } else {
+        "findings"
+    };
+    let mut out = format!("{} {noun}", open.len());
+    if !counts.is_empty() {
+        let parts: Vec<String> = counts.iter().map(|(w, n)| format!("{n} {w}")).collect();
+        out.push_str(&format!(": {}", parts.join(", ")));
+    }
+    let waived = findings.len() - open.len();
+    if waived > 0 {
+        out.push_str(&format!(" ({waived} waived)"));
+    }
     out
 }
 

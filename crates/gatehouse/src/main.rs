@@ -45,14 +45,14 @@ enum Command {
     Sbom(commands::sbom::SbomArgs),
     /// Local OSV advisory store: import, status, and version comparison per ecosystem.
     Db(commands::db::DbArgs),
+    /// Known vulnerabilities (offline OSV) in a tree, an image or an SBOM, with a severity gate.
+    Scan(commands::scan::ScanArgs),
     /// Findings hub: DefectDojo-compatible import API over SQLite or PostgreSQL.
     Serve(commands::serve::ServeArgs),
     /// Hub API tokens: `token create --user NAME` prints a new key once.
     Token(commands::token::TokenArgs),
     /// Import a scanner report into the hub (embedded database, or a running hub with --url).
     Import(commands::import::ImportArgs),
-    /// Signing keys in cosign's format: `key generate`, `key import`.
-    Key(commands::key::KeyArgs),
 }
 
 fn main() -> ExitCode {
@@ -84,10 +84,10 @@ fn main() -> ExitCode {
         Command::Check(args) => commands::check::run(args),
         Command::Sbom(args) => commands::sbom::run(args),
         Command::Db(args) => commands::db::run(args),
+        Command::Scan(args) => commands::scan::run(args),
         Command::Serve(args) => commands::serve::run(args),
         Command::Token(args) => commands::token::run(args),
         Command::Import(args) => commands::import::run(args),
-        Command::Key(args) => commands::key::run(args),
     }
 }
 

@@ -1,5 +1,5 @@
-//! End-to-end tests of `gatehouse key`: files in, files, output and exit codes out (0 ok, 2 usage
-//! or input error).
+//! End-to-end tests of `gatehouse key`, `verify-blob` and `sign-blob`: files in, files, output and
+//! exit codes out (0 ok / verified, 1 verification failed, 2 usage or input error).
 
 use std::path::{Path, PathBuf};
 
@@ -160,4 +160,298 @@ fn key_import_reads_cosigns_published_test_keys_under_both_labels() {
         let key = std::fs::read_to_string(dir.path().join(format!("{prefix}.key"))).unwrap();
         assert!(key.starts_with("-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----"));
     }
+}
+
+struct Case {
+    id: String,
+    artifact: PathBuf,
+    bundle: PathBuf,
+    trusted_root: PathBuf,
+    key: Option<PathBuf>,
+    identity: String,
+    issuer: String,
+    pass: bool,
+}
+
+fn conformance_cases() -> Vec<Case> {
+    let suite = attest_fixtures().join("sigstore-conformance");
+    let tsv = std::fs::read_to_string(suite.join("cases.tsv")).unwrap();
+    tsv.lines()
+        .filter(|l| !l.starts_with('#') && !l.starts_with("case_id"))
+        .map(|line| {
+            let f: Vec<&str> = line.split('\t').collect();
+            Case {
+                id: f[0].into(),
+                artifact: suite.join(f[1]),
+                bundle: suite.join(f[2]),
+                trusted_root: suite.join(f[3]),
+                key: (!f[5].is_empty()).then(|| suite.join(f[5])),
+                identity: f[6].into(),
+                issuer: f[7].into(),
+                pass: f[8] == "pass",
+            }
+        })
+        .collect()
+}
+
+fn sha256_arg(path: &Path) -> String {
+    use std::process::Command as Std;
+    // The digest comes from coreutils, not from gatehouse, so the test checks our hashing too.
+    let out = Std::new("sha256sum").arg(path).output().expect("sha256sum");
+    let text = String::from_utf8(out.stdout).unwrap();
+    format!("sha256:{}", text.split_whitespace().next().unwrap())
+}
+
+#[test]
+fn verify_blob_gives_every_conformance_case_its_expected_result_by_file_and_by_digest() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = conformance_cases();
+    assert_eq!(cases.len(), 70);
+    let mut wrong = Vec::new();
+    let mut exits = std::collections::BTreeMap::<i32, usize>::new();
+    for case in &cases {
+        for subject in [
+            case.artifact.display().to_string(),
+            sha256_arg(&case.artifact),
+        ] {
+            let mut args = vec![
+                "verify-blob".to_string(),
+                subject.clone(),
+                "--bundle".into(),
+                case.bundle.display().to_string(),
+                "--trusted-root".into(),
+                case.trusted_root.display().to_string(),
+            ];
+            match &case.key {
+                Some(key) => args.extend(["--key".into(), key.display().to_string()]),
+                None => args.extend([
+                    "--certificate-identity".into(),
+                    case.identity.clone(),
+                    "--certificate-oidc-issuer".into(),
+                    case.issuer.clone(),
+                ]),
+            }
+            let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+            let r = run(&mut gatehouse(dir.path(), &argv));
+            *exits.entry(r.code).or_default() += 1;
+            let ok = match (case.pass, r.code) {
+                (true, 0) => r.stdout.starts_with("Verified OK: "),
+                // 2 only where our own input is unusable: a trusted root that fails its
+                // checks, or a key file that is not valid base64.
+                (false, 1) => r.stderr.contains("verification failed"),
+                (false, 2) => {
+                    case.id.starts_with("trust-root-") || case.id == "managed-key-wrong-key_fail"
+                }
+                _ => false,
+            };
+            if !ok {
+                wrong.push(format!(
+                    "{} ({subject}): exit {}\n{}",
+                    case.id, r.code, r.stderr
+                ));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+    assert_eq!(exits.get(&0), Some(&42), "{exits:?}");
+}
+
+fn happy_v03() -> Case {
+    conformance_cases()
+        .into_iter()
+        .find(|c| c.id == "happy-path-v0.3")
+        .unwrap()
+}
+
+#[test]
+fn verify_blob_reports_json_and_precise_failures() {
+    let dir = tempfile::tempdir().unwrap();
+    let case = happy_v03();
+    let base = |subject: &str, identity: &str| -> Vec<String> {
+        vec![
+            "verify-blob".into(),
+            subject.into(),
+            "--bundle".into(),
+            case.bundle.display().to_string(),
+            "--trusted-root".into(),
+            case.trusted_root.display().to_string(),
+            "--certificate-oidc-issuer".into(),
+            case.issuer.clone(),
+            "--certificate-identity".into(),
+            identity.into(),
+        ]
+    };
+    let go = |args: Vec<String>| {
+        let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+        run(&mut gatehouse(dir.path(), &argv))
+    };
+    let mut args = base(case.artifact.to_str().unwrap(), &case.identity);
+    args.extend(["-o".into(), "json".into()]);
+    let r = go(args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let json: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(json["verified"], true);
+    assert_eq!(json["digest"], sha256_arg(&case.artifact));
+    assert_eq!(json["identity"], case.identity);
+    assert_eq!(json["tlogVerified"], true);
+
+    // Tampered artifact.
+    let tampered = dir.path().join("a.txt");
+    let mut bytes = std::fs::read(&case.artifact).unwrap();
+    bytes.extend_from_slice(b"tampered");
+    std::fs::write(&tampered, bytes).unwrap();
+    let r = go(base(tampered.to_str().unwrap(), &case.identity));
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("verification failed"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("mismatch") || r.stderr.contains("signature"),
+        "{}",
+        r.stderr
+    );
+
+    // Wrong identity.
+    let r = go(base(
+        case.artifact.to_str().unwrap(),
+        "https://github.com/evil/repo",
+    ));
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("identity mismatch"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("https://github.com/evil/repo"),
+        "{}",
+        r.stderr
+    );
+
+    // Regex identity, both ways.
+    let mut args = base(case.artifact.to_str().unwrap(), "");
+    args.truncate(args.len() - 2);
+    let mut ok = args.clone();
+    ok.extend([
+        "--certificate-identity-regexp".into(),
+        "^https://github\\.com/sigstore-conformance/".into(),
+    ]);
+    assert_eq!(go(ok).code, 0);
+    args.extend([
+        "--certificate-identity-regexp".into(),
+        "^https://gitlab\\.com/".into(),
+    ]);
+    let r = go(args);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("does not match the regular expression"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn verify_blob_usage_and_input_errors_exit_2_and_name_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let case = happy_v03();
+    let root = case.trusted_root.display().to_string();
+    let bundle = case.bundle.display().to_string();
+    let id = [
+        "--certificate-identity",
+        "x",
+        "--certificate-oidc-issuer",
+        "y",
+    ];
+    let go = |args: &[&str]| run(&mut gatehouse(dir.path(), args));
+
+    let mut a = vec![
+        "verify-blob",
+        "missing.txt",
+        "--bundle",
+        &bundle,
+        "--trusted-root",
+        &root,
+    ];
+    a.extend(id);
+    let r = go(&a);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("`missing.txt`: cannot read the artifact"),
+        "{}",
+        r.stderr
+    );
+
+    let mut a = vec![
+        "verify-blob",
+        "sha256:abc",
+        "--bundle",
+        &bundle,
+        "--trusted-root",
+        &root,
+    ];
+    a.extend(id);
+    let r = go(&a);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("64 hex digits"), "{}", r.stderr);
+
+    let zero = format!("sha256:{}", "0".repeat(64));
+    let mut a = vec![
+        "verify-blob",
+        &zero,
+        "--bundle",
+        "nope.json",
+        "--trusted-root",
+        &root,
+    ];
+    a.extend(id);
+    let r = go(&a);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("`nope.json`: cannot read"),
+        "{}",
+        r.stderr
+    );
+
+    let mut a = vec![
+        "verify-blob",
+        &zero,
+        "--bundle",
+        &bundle,
+        "--trusted-root",
+        &bundle,
+    ];
+    a.extend(id);
+    let r = go(&a);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("not a usable trusted root"),
+        "{}",
+        r.stderr
+    );
+
+    // No signer policy at all, or both kinds: clap usage errors.
+    let r = go(&[
+        "verify-blob",
+        "f",
+        "--bundle",
+        &bundle,
+        "--trusted-root",
+        &root,
+    ]);
+    assert_eq!(r.code, 2);
+    let r = go(&[
+        "verify-blob",
+        "f",
+        "--bundle",
+        &bundle,
+        "--trusted-root",
+        &root,
+        "--key",
+        "k.pub",
+        "--certificate-identity",
+        "x",
+        "--certificate-oidc-issuer",
+        "y",
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("cannot be used with"), "{}", r.stderr);
 }

@@ -8,7 +8,7 @@ use anyhow::Context;
 use clap::Args;
 use gatehouse_model::report::Format;
 use gatehouse_model::{CodeOwners, Severity, WaiverRules};
-use gatehouse_policy::check::{Library, target, waivers};
+use gatehouse_policy::check::{Library, target};
 use gatehouse_policy::{EngineOptions, PolicyError};
 
 use crate::report_error;
@@ -88,17 +88,7 @@ fn check(args: CheckArgs) -> anyhow::Result<u8> {
         today,
         max_horizon_days: args.waiver_max_days,
     };
-    let waivers_path = args
-        .waivers
-        .clone()
-        .or_else(|| Some(PathBuf::from(".gatehouse/waivers.yaml")).filter(|p| p.exists()));
-    let waivers = match &waivers_path {
-        Some(p) => {
-            let bytes = std::fs::read(p).with_context(|| format!("reading {}", p.display()))?;
-            waivers::load(&p.display().to_string(), &bytes, &rules)?
-        }
-        None => gatehouse_model::Waivers::new(Vec::new()),
-    };
+    let waivers = super::load_waivers(args.waivers.as_deref(), &rules)?;
     let owners = load_codeowners(args.codeowners.as_deref())?;
 
     let targets = target::discover(&args.paths, args.tf_root.as_deref())?;
@@ -106,23 +96,7 @@ fn check(args: CheckArgs) -> anyhow::Result<u8> {
     if let Some(owners) = &owners {
         owners.assign(&mut findings);
     }
-    let report = waivers.apply(&mut findings, today);
-    for i in report.expired() {
-        if let Some(w) = waivers.get(i) {
-            eprintln!(
-                "warning: waiver for {} expired on {} and no longer applies",
-                w.matcher.rule, w.expires
-            );
-        }
-    }
-    for i in report.unmatched() {
-        if let Some(w) = waivers.get(i) {
-            eprintln!(
-                "warning: waiver for {} matched no finding; remove it",
-                w.matcher.rule
-            );
-        }
-    }
+    super::apply_waivers(&waivers, &mut findings, &rules);
     let rendered = format.render(&findings);
     match &args.output_file {
         Some(path) => {

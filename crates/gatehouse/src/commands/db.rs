@@ -50,7 +50,7 @@ enum DbCommand {
     },
 }
 
-fn default_store() -> anyhow::Result<PathBuf> {
+pub(crate) fn default_store() -> anyhow::Result<PathBuf> {
     let data = std::env::var_os("XDG_DATA_HOME")
         .filter(|v| !v.is_empty())
         .map(PathBuf::from)

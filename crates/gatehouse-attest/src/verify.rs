@@ -1,0 +1,215 @@
+//! Sigstore bundle verification (v0.1, v0.2, v0.3) against a trusted root read from a file:
+//! `sigstore-verify` does the cryptography (certificate chain, SCT, transparency log,
+//! timestamps, signature, DSSE subject binding); this module adds the policy choices gatehouse
+//! exposes (key, exact identity, identity regex) and the artifact-or-digest input.
+
+use sha2::{Digest as _, Sha256};
+use sigstore_verify::trust_root::TrustedRoot;
+use sigstore_verify::types::{Artifact, Bundle, DerPublicKey, Sha256Hash};
+use sigstore_verify::{PublicKeyVerificationPolicy, VerificationPolicy, Verifier};
+
+use crate::PublicKey;
+
+/// What is being verified: the artifact's bytes, or only its SHA-256 digest.
+#[derive(Debug, Clone)]
+pub enum ArtifactInput {
+    Bytes(Vec<u8>),
+    Sha256([u8; 32]),
+}
+
+impl ArtifactInput {
+    /// Parses `sha256:<64 hex>` (the digest form of the FILE argument); `None` if `arg` does not
+    /// start with `sha256:`.
+    pub fn parse_digest(arg: &str) -> Option<Result<Self, VerifyError>> {
+        let hex_part = arg.strip_prefix("sha256:")?;
+        let mut digest = [0u8; 32];
+        Some(match hex::decode_to_slice(hex_part, &mut digest) {
+            Ok(()) => Ok(Self::Sha256(digest)),
+            Err(_) => Err(VerifyError::Input(format!(
+                "`{arg}` is not a digest: expected `sha256:` and 64 hex digits"
+            ))),
+        })
+    }
+
+    /// The artifact's SHA-256 digest.
+    pub fn sha256(&self) -> [u8; 32] {
+        match self {
+            Self::Bytes(b) => Sha256::digest(b).into(),
+            Self::Sha256(d) => *d,
+        }
+    }
+}
+
+/// Who must have signed.
+#[derive(Debug, Clone)]
+pub enum SignerPolicy {
+    /// A managed key (cosign `--key`): bundles carry a public-key hint instead of a certificate.
+    Key(PublicKey),
+    /// A Fulcio certificate for this identity (SAN) issued after login at this OIDC issuer.
+    Identity {
+        identity: IdentityMatch,
+        issuer: String,
+    },
+}
+
+/// How the certificate's SAN (email or URI) must match.
+#[derive(Debug, Clone)]
+pub enum IdentityMatch {
+    Exact(String),
+    /// Unanchored like cosign's `--certificate-identity-regexp`; anchor with `^…$`.
+    Regex(regex::Regex),
+}
+
+/// Why a bundle was not accepted.
+#[derive(Debug, thiserror::Error)]
+pub enum VerifyError {
+    /// The verifier's own inputs are unusable (trusted root, key, digest argument).
+    #[error("{0}")]
+    Input(String),
+    /// The bundle is not valid JSON / not a Sigstore bundle.
+    #[error("not a valid Sigstore bundle: {0}")]
+    Bundle(String),
+    /// The bundle is well formed but does not prove what the policy requires.
+    #[error("{0}")]
+    Failed(String),
+}
+
+impl VerifyError {
+    /// Whether this is a verification failure (as opposed to unusable input).
+    pub fn is_failure(&self) -> bool {
+        !matches!(self, Self::Input(_))
+    }
+}
+
+/// The media type of Sigstore trusted roots (`trusted_root.json`).
+pub const TRUSTED_ROOT_MEDIA_TYPE: &str =
+    "application/vnd.dev.sigstore.trustedroot+json;version=0.1";
+
+/// A trusted root (`trusted_root.json`) parsed and prepared for verification.
+pub struct TrustRoot {
+    verifier: Verifier,
+}
+
+impl std::fmt::Debug for TrustRoot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TrustRoot").finish_non_exhaustive()
+    }
+}
+
+impl TrustRoot {
+    /// Parses a `application/vnd.dev.sigstore.trustedroot+json` document and checks its keys,
+    /// certificates and validity windows.
+    pub fn from_json(json: &str) -> Result<Self, VerifyError> {
+        // The parser below defaults every missing field, so any JSON object (a bundle passed by
+        // mistake) would otherwise become an empty root.
+        let media_type = serde_json::from_str::<serde_json::Value>(json)
+            .map_err(|e| VerifyError::Input(format!("not a trusted root: {e}")))?
+            .get("mediaType")
+            .and_then(|m| m.as_str().map(str::to_string));
+        match media_type.as_deref() {
+            Some(m) if m.starts_with("application/vnd.dev.sigstore.trustedroot") => {}
+            other => {
+                return Err(VerifyError::Input(format!(
+                    "not a usable trusted root: mediaType is {}, expected {TRUSTED_ROOT_MEDIA_TYPE}",
+                    other.map_or("missing".to_string(), |m| format!("`{m}`"))
+                )));
+            }
+        }
+        let root = TrustedRoot::from_json(json)
+            .map_err(|e| VerifyError::Input(format!("not a usable trusted root: {e}")))?;
+        let verifier = Verifier::new(&root)
+            .map_err(|e| VerifyError::Input(format!("not a usable trusted root: {e}")))?;
+        Ok(Self { verifier })
+    }
+}
+
+/// What was proven, for the command's report.
+#[derive(Debug, Clone)]
+pub struct Verified {
+    /// `sha256:<hex>` of the artifact.
+    pub artifact_digest: String,
+    /// The certificate's SAN for keyless bundles.
+    pub identity: Option<String>,
+    pub issuer: Option<String>,
+    /// `sha256:<hex>` of the public key for key-based bundles.
+    pub key: Option<String>,
+    /// Whether a transparency-log inclusion was verified.
+    pub tlog_verified: bool,
+    /// The bundle's media type.
+    pub media_type: String,
+}
+
+/// Verifies `bundle_json` for `artifact` under `policy` with the trust in `root`.
+pub fn verify_bundle(
+    root: &TrustRoot,
+    bundle_json: &str,
+    artifact: &ArtifactInput,
+    policy: &SignerPolicy,
+) -> Result<Verified, VerifyError> {
+    let bundle = Bundle::from_json(bundle_json).map_err(|e| VerifyError::Bundle(e.to_string()))?;
+    let digest = artifact.sha256();
+    let input: Artifact<'_> = match artifact {
+        ArtifactInput::Bytes(b) => Artifact::from_blob(b),
+        ArtifactInput::Sha256(d) => {
+            let hash = Sha256Hash::from_hex(&hex::encode(d))
+                .map_err(|e| VerifyError::Input(format!("digest: {e}")))?;
+            Artifact::from_digest(hash)
+        }
+    };
+    let failed = |e: sigstore_verify::Error| VerifyError::Failed(e.to_string());
+    let mut verified = Verified {
+        artifact_digest: format!("sha256:{}", hex::encode(digest)),
+        identity: None,
+        issuer: None,
+        key: None,
+        tlog_verified: false,
+        media_type: bundle.media_type.to_string(),
+    };
+    match policy {
+        SignerPolicy::Key(key) => {
+            let der = key
+                .to_der()
+                .map_err(|e| VerifyError::Input(e.to_string()))?;
+            let policy = PublicKeyVerificationPolicy::new(DerPublicKey::new(der));
+            let result = root
+                .verifier
+                .verify(input, &bundle, &policy)
+                .map_err(failed)?;
+            verified.key = Some(key.fingerprint());
+            verified.tlog_verified = result.tlog_verified();
+        }
+        SignerPolicy::Identity { identity, issuer } => {
+            let policy = match identity {
+                IdentityMatch::Exact(id) => VerificationPolicy::new(id.as_str(), issuer.as_str()),
+                IdentityMatch::Regex(_) => {
+                    VerificationPolicy::any_identity().require_issuer(issuer.as_str())
+                }
+            };
+            let result = root
+                .verifier
+                .verify(input, &bundle, &policy)
+                .map_err(failed)?;
+            let san = result.identity().map(|s| s.as_str().to_string());
+            if let IdentityMatch::Regex(re) = identity {
+                match &san {
+                    Some(s) if re.is_match(s) => {}
+                    Some(s) => {
+                        return Err(VerifyError::Failed(format!(
+                            "identity mismatch: certificate identity {s} does not match the regular expression {re}"
+                        )));
+                    }
+                    None => {
+                        return Err(VerifyError::Failed(
+                            "identity mismatch: the certificate has no email or URI identity"
+                                .into(),
+                        ));
+                    }
+                }
+            }
+            verified.identity = san;
+            verified.issuer = result.issuer().map(str::to_string);
+            verified.tlog_verified = result.tlog_verified();
+        }
+    }
+    Ok(verified)
+}

@@ -1,0 +1,171 @@
+//! `gatehouse verify-blob FILE --bundle B --trusted-root R (--key K | --certificate-identity I
+//! --certificate-oidc-issuer O)`: verifies a Sigstore bundle (v0.1–v0.3) for a file or for a
+//! `sha256:<hex>` digest, offline, against the trusted root in R.
+//!
+//! Exit codes: 0 verified, 1 verification failed, 2 usage or input error (unreadable file,
+//! unusable trusted root or key).
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::{Args, ValueEnum};
+use gatehouse_attest::PublicKey;
+use gatehouse_attest::verify::{
+    ArtifactInput, IdentityMatch, SignerPolicy, TrustRoot, VerifyError, verify_bundle,
+};
+
+use crate::report_error;
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum Output {
+    /// One line for people.
+    Text,
+    /// One JSON object for machines.
+    Json,
+}
+
+#[derive(Args)]
+#[command(group = clap::ArgGroup::new("signer").required(true).args(["key", "certificate_identity", "certificate_identity_regexp"]))]
+pub struct VerifyBlobArgs {
+    /// The artifact, or its digest as `sha256:<64 hex>`.
+    file: String,
+    /// The Sigstore bundle (`.sigstore.json`).
+    #[arg(long, value_name = "FILE")]
+    bundle: PathBuf,
+    /// The trusted root (`trusted_root.json`: Fulcio CAs, Rekor and CT log keys, TSAs). Read from
+    /// this file only; nothing is fetched.
+    #[arg(long, value_name = "FILE")]
+    trusted_root: PathBuf,
+    /// Public key (PEM) for bundles signed with a managed key.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["certificate_identity", "certificate_identity_regexp", "certificate_oidc_issuer"])]
+    key: Option<PathBuf>,
+    /// The signer's identity (certificate email or URI), exactly.
+    #[arg(
+        long,
+        value_name = "ID",
+        requires = "certificate_oidc_issuer",
+        conflicts_with = "certificate_identity_regexp"
+    )]
+    certificate_identity: Option<String>,
+    /// The signer's identity as a regular expression (unanchored, as in cosign: use ^…$).
+    #[arg(long, value_name = "REGEX", requires = "certificate_oidc_issuer")]
+    certificate_identity_regexp: Option<String>,
+    /// The OIDC issuer that authenticated the signer, exactly.
+    #[arg(long, value_name = "URL")]
+    certificate_oidc_issuer: Option<String>,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value = "text")]
+    output: Output,
+}
+
+pub fn run(args: VerifyBlobArgs) -> ExitCode {
+    let outcome = prepare(&args).map(|(root, bundle, artifact, policy)| {
+        verify_bundle(&root, &bundle, &artifact, &policy)
+            .with_context(|| format!("`{}`", args.bundle.display()))
+    });
+    match outcome {
+        Ok(Ok(v)) => {
+            if args.output == Output::Json {
+                let json = serde_json::json!({
+                    "verified": true,
+                    "artifact": args.file,
+                    "digest": v.artifact_digest,
+                    "bundle": args.bundle,
+                    "mediaType": v.media_type,
+                    "identity": v.identity,
+                    "issuer": v.issuer,
+                    "key": v.key,
+                    "tlogVerified": v.tlog_verified,
+                });
+                outln!("{json}");
+            } else {
+                let signer = match (&v.identity, &v.issuer, &v.key) {
+                    (_, _, Some(key)) => format!("key {key}"),
+                    (Some(id), Some(iss), _) => format!("{id} (issuer {iss})"),
+                    _ => "?".into(),
+                };
+                outln!(
+                    "Verified OK: {} {} signed by {signer}",
+                    args.file,
+                    v.artifact_digest
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Ok(Err(err)) => {
+            let input = err
+                .downcast_ref::<VerifyError>()
+                .is_some_and(|e| !e.is_failure());
+            if args.output == Output::Json {
+                let json = serde_json::json!({
+                    "verified": false,
+                    "artifact": args.file,
+                    "bundle": args.bundle,
+                    "error": format!("{err:#}"),
+                });
+                outln!("{json}");
+            }
+            report_error(&err.context("verification failed"), None);
+            ExitCode::from(if input { 2 } else { 1 })
+        }
+        Err(err) => {
+            report_error(&err, None);
+            ExitCode::from(2)
+        }
+    }
+}
+
+type Prepared = (TrustRoot, String, ArtifactInput, SignerPolicy);
+
+/// Reads every input; any error here is a usage/input error (exit 2).
+fn prepare(args: &VerifyBlobArgs) -> anyhow::Result<Prepared> {
+    let root_json = read_text(&args.trusted_root)?;
+    let root = TrustRoot::from_json(&root_json)
+        .with_context(|| format!("`{}`", args.trusted_root.display()))?;
+    // Not UTF-8 is a malformed bundle (a verification failure), not an unreadable file.
+    let bundle = std::fs::read(&args.bundle)
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .with_context(|| format!("`{}`: cannot read", args.bundle.display()))?;
+    let artifact = match ArtifactInput::parse_digest(&args.file) {
+        Some(digest) => digest?,
+        None => ArtifactInput::Bytes(std::fs::read(&args.file).with_context(|| {
+            format!(
+                "`{}`: cannot read the artifact (or pass `sha256:<hex>`)",
+                args.file
+            )
+        })?),
+    };
+    let policy = if let Some(key) = &args.key {
+        let pem =
+            std::fs::read(key).with_context(|| format!("`{}`: cannot read", key.display()))?;
+        SignerPolicy::Key(
+            PublicKey::from_pem(&pem)
+                .with_context(|| format!("`{}`: not a usable public key", key.display()))?,
+        )
+    } else {
+        let issuer = args
+            .certificate_oidc_issuer
+            .clone()
+            .context("--certificate-oidc-issuer is required with a certificate identity")?;
+        let identity = match (
+            &args.certificate_identity,
+            &args.certificate_identity_regexp,
+        ) {
+            (Some(id), _) => IdentityMatch::Exact(id.clone()),
+            (None, Some(re)) => IdentityMatch::Regex(
+                regex::Regex::new(re)
+                    .with_context(|| format!("--certificate-identity-regexp `{re}`"))?,
+            ),
+            (None, None) => anyhow::bail!(
+                "pass --key, or --certificate-identity (or --certificate-identity-regexp) with --certificate-oidc-issuer"
+            ),
+        };
+        SignerPolicy::Identity { identity, issuer }
+    };
+    Ok((root, bundle, artifact, policy))
+}
+
+fn read_text(path: &Path) -> anyhow::Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("`{}`: cannot read", path.display()))
+}

@@ -53,6 +53,10 @@ enum Command {
     Token(commands::token::TokenArgs),
     /// Import a scanner report into the hub (embedded database, or a running hub with --url).
     Import(commands::import::ImportArgs),
+    /// Verify a Sigstore bundle for a file or digest, offline, against a trusted root.
+    VerifyBlob(commands::verify::VerifyBlobArgs),
+    /// Signing keys in cosign's format: `key generate`, `key import`.
+    Key(commands::key::KeyArgs),
 }
 
 fn main() -> ExitCode {
@@ -88,6 +92,8 @@ fn main() -> ExitCode {
         Command::Serve(args) => commands::serve::run(args),
         Command::Token(args) => commands::token::run(args),
         Command::Import(args) => commands::import::run(args),
+        Command::VerifyBlob(args) => commands::verify::run(args),
+        Command::Key(args) => commands::key::run(args),
     }
 }
 

@@ -3,11 +3,13 @@
 pub mod check;
 pub mod db;
 pub mod import;
+pub mod key;
 pub mod policy;
 pub mod sbom;
 pub mod scan;
 pub mod serve;
 pub mod token;
+pub mod verify;
 
 use std::path::{Path, PathBuf};
 

@@ -22,19 +22,28 @@ else
   "$BIN" sbom "$FIX/images/debian-rust-go.oci" -o spdx --output-file "$OUT/tree.spdx.json"
 fi
 "$BIN" sbom "$FIX/images/debian-rust-go.oci" -o cyclonedx --output-file "$OUT/image.cdx.json"
+# The vulnerability scanner's CycloneDX VEX: every lockfile fixture against the scan test advisories.
+"$BIN" db --db "$OUT/osv" import crates/gatehouse/tests/fixtures/scan/osv >/dev/null
+"$BIN" scan --db "$OUT/osv" --fail-on none -o cyclonedx-vex --output-file "$OUT/vex.cdx.json" \
+  "$FIX/lockfiles" 2>/dev/null
 
 echo "pyspdxtools: $OUT/tree.spdx.json"
 "$(dirname "$PYTHON")/pyspdxtools" -i "$OUT/tree.spdx.json"
 
-echo "cyclonedx-python-lib (CycloneDX 1.6, strict): $OUT/image.cdx.json"
-"$PYTHON" - "$OUT/image.cdx.json" <<'PY'
+echo "cyclonedx-python-lib (CycloneDX 1.6, strict): $OUT/image.cdx.json $OUT/vex.cdx.json"
+"$PYTHON" - "$OUT/image.cdx.json" "$OUT/vex.cdx.json" <<'PY'
+import json
 import sys
 from cyclonedx.schema import SchemaVersion
 from cyclonedx.validation.json import JsonStrictValidator
 
-error = JsonStrictValidator(SchemaVersion.V1_6).validate_str(open(sys.argv[1]).read())
-if error:
-    sys.exit(f"invalid: {error}")
-print("valid")
+for path in sys.argv[1:]:
+    text = open(path).read()
+    error = JsonStrictValidator(SchemaVersion.V1_6).validate_str(text)
+    if error:
+        sys.exit(f"{path}: invalid: {error}")
+    doc = json.loads(text)
+    print(f"{path}: valid ({len(doc.get('components', []))} components, "
+          f"{len(doc.get('vulnerabilities', []))} vulnerabilities)")
 PY
-echo "both documents valid"
+echo "all documents valid"

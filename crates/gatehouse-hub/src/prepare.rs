@@ -27,37 +27,41 @@ pub fn numerical_severity(word: &str) -> i64 {
     SEVERITIES.iter().position(|s| *s == word).unwrap_or(4) as i64
 }
 
-/// Per-product SLA days (DefectDojo's default configuration: 7/30/90/120, Info none).
+/// A product's SLA: days per severity, `None` where the severity is not enforced (DefectDojo's
+/// `SLA_Configuration`; the default is 7/30/90/120, Info never has an SLA).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Sla {
-    pub critical: i64,
-    pub high: i64,
-    pub medium: i64,
-    pub low: i64,
+    pub critical: Option<i64>,
+    pub high: Option<i64>,
+    pub medium: Option<i64>,
+    pub low: Option<i64>,
+    /// Reimport reactivation restarts the clock (DefectDojo's `restart_sla_on_reactivation`).
+    pub restart_on_reactivation: bool,
 }
 
 impl Default for Sla {
     fn default() -> Self {
         Sla {
-            critical: 7,
-            high: 30,
-            medium: 90,
-            low: 120,
+            critical: Some(7),
+            high: Some(30),
+            medium: Some(90),
+            low: Some(120),
+            restart_on_reactivation: false,
         }
     }
 }
 
 impl Sla {
-    /// `date + days[severity]`; `None` for Info.
-    pub fn due(&self, severity: &str, date: NaiveDate) -> Option<NaiveDate> {
+    /// `start + days[severity]`; `None` for Info and for severities not enforced.
+    pub fn due(&self, severity: &str, start: NaiveDate) -> Option<NaiveDate> {
         let days = match severity {
             "Critical" => self.critical,
             "High" => self.high,
             "Medium" => self.medium,
             "Low" => self.low,
-            _ => return None,
-        };
-        date.checked_add_days(Days::new(u64::try_from(days).ok()?))
+            _ => None,
+        }?;
+        start.checked_add_days(Days::new(u64::try_from(days).ok()?))
     }
 }
 

@@ -69,6 +69,16 @@ pub fn boolean(object: &Map<String, Value>, name: &str) -> Result<Option<bool>, 
     }
 }
 
+pub fn integer(object: &Map<String, Value>, name: &str) -> Result<Option<i64>, HubError> {
+    match object.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => v
+            .as_i64()
+            .map(Some)
+            .ok_or_else(|| HubError::field(name, "A valid integer is required.")),
+    }
+}
+
 /// `YYYY-MM-DD` (midnight UTC) or an RFC 3339 date-time.
 pub fn datetime(
     object: &Map<String, Value>,

@@ -3,13 +3,13 @@
 
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::auth::Authed;
 use super::{AppState, json_response};
 use crate::HubError;
-use crate::store::read::Resource;
+use crate::store::read::{Page, Resource};
 
 const DEFAULT_LIMIT: i64 = 25;
 const MAX_LIMIT: i64 = 1000;
@@ -48,13 +48,8 @@ fn encode(text: &str) -> String {
         .collect()
 }
 
-pub async fn list(
-    resource: Resource,
-    State(state): State<AppState>,
-    _auth: Authed,
-    Query(query): Query<Vec<(String, String)>>,
-    headers: HeaderMap,
-) -> Response {
+/// `limit` (default 25, at most 1000) and `offset` of a list request.
+pub fn limits(query: &[(String, String)]) -> Result<(i64, i64), HubError> {
     let number =
         |name: &str, default: i64| -> Result<i64, HubError> {
             match query.iter().rev().find(|(k, _)| k == name) {
@@ -64,26 +59,24 @@ pub async fn list(
                 None => Ok(default),
             }
         };
-    let (limit, offset) = match (number("limit", DEFAULT_LIMIT), number("offset", 0)) {
-        (Ok(l), Ok(o)) => (l.clamp(1, MAX_LIMIT), o),
-        (Err(e), _) | (_, Err(e)) => return axum::response::IntoResponse::into_response(e),
-    };
-    let page = match state.store.list(resource, &query, limit, offset).await {
-        Ok(page) => page,
-        Err(e) => return axum::response::IntoResponse::into_response(e),
-    };
-    let path = match resource {
-        Resource::Products => "/api/v2/products/",
-        Resource::Engagements => "/api/v2/engagements/",
-        Resource::Tests => "/api/v2/tests/",
-        Resource::Findings => "/api/v2/findings/",
-        Resource::RiskAcceptances => "/api/v2/risk_acceptance/",
-        Resource::AuditLog => "/api/v2/audit_log/",
-    };
+    Ok((
+        number("limit", DEFAULT_LIMIT)?.clamp(1, MAX_LIMIT),
+        number("offset", 0)?,
+    ))
+}
+
+/// DefectDojo's page body: `{count, next, previous, results}` with links to `path`.
+pub fn page_response(
+    page: Page,
+    path: &str,
+    query: &[(String, String)],
+    headers: &HeaderMap,
+    (limit, offset): (i64, i64),
+) -> Response {
     let next = (offset + limit < page.count)
-        .then(|| page_url(&headers, path, &query, limit, offset + limit));
+        .then(|| page_url(headers, path, query, limit, offset + limit));
     let previous =
-        (offset > 0).then(|| page_url(&headers, path, &query, limit, (offset - limit).max(0)));
+        (offset > 0).then(|| page_url(headers, path, query, limit, (offset - limit).max(0)));
     json_response(
         StatusCode::OK,
         json!({
@@ -93,4 +86,31 @@ pub async fn list(
             "results": Value::Array(page.results),
         }),
     )
+}
+
+pub async fn list(
+    resource: Resource,
+    State(state): State<AppState>,
+    _auth: Authed,
+    Query(query): Query<Vec<(String, String)>>,
+    headers: HeaderMap,
+) -> Response {
+    let (limit, offset) = match limits(&query) {
+        Ok(limits) => limits,
+        Err(e) => return e.into_response(),
+    };
+    let page = match state.store.list(resource, &query, limit, offset).await {
+        Ok(page) => page,
+        Err(e) => return e.into_response(),
+    };
+    let path = match resource {
+        Resource::Products => "/api/v2/products/",
+        Resource::Engagements => "/api/v2/engagements/",
+        Resource::Tests => "/api/v2/tests/",
+        Resource::Findings => "/api/v2/findings/",
+        Resource::RiskAcceptances => "/api/v2/risk_acceptance/",
+        Resource::AuditLog => "/api/v2/audit_log/",
+        Resource::SlaConfigurations => "/api/v2/sla_configurations/",
+    };
+    page_response(page, path, &query, &headers, (limit, offset))
 }

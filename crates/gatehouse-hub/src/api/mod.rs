@@ -5,6 +5,7 @@ mod auth;
 mod import;
 mod json;
 mod list;
+mod sla;
 mod triage;
 
 use axum::Router;
@@ -37,6 +38,20 @@ pub fn router(store: Store) -> Router {
             "/api/v2/products/",
             get(|s, a, q, h| list::list(Resource::Products, s, a, q, h)),
         )
+        .route(
+            "/api/v2/products/{id}/",
+            get(sla::get_product).patch(sla::patch_product),
+        )
+        .route(
+            "/api/v2/sla_configurations/",
+            get(|s, a, q, h| list::list(Resource::SlaConfigurations, s, a, q, h))
+                .post(sla::create_sla_configuration),
+        )
+        .route(
+            "/api/v2/sla_configurations/{id}/",
+            get(sla::get_sla_configuration).patch(sla::patch_sla_configuration),
+        )
+        .route("/api/v2/sla_breaches/", get(sla::sla_breaches))
         .route(
             "/api/v2/engagements/",
             get(|s, a, q, h| list::list(Resource::Engagements, s, a, q, h)),

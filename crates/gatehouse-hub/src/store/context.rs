@@ -6,6 +6,7 @@ use chrono::{DateTime, Days, NaiveDate, Utc};
 use crate::HubError;
 use crate::prepare::Sla;
 use crate::store::db::{Param, Tx};
+use crate::store::sla::{SLA_COLUMNS, SLA_JOIN, sla_of};
 
 /// Where an import lands.
 #[derive(Debug, Clone)]
@@ -32,9 +33,12 @@ pub struct Target {
 async fn engagement_by_id(tx: &mut Tx, id: i64) -> Result<Option<Context>, HubError> {
     let row = tx
         .fetch_optional(
-            "SELECT e.id AS eid, e.deduplication_on_engagement AS dedupe, p.id AS pid, \
-             p.prod_type_id AS ptid, p.sla_critical, p.sla_high, p.sla_medium, p.sla_low \
-             FROM engagements e JOIN products p ON p.id = e.product_id WHERE e.id = $1",
+            &format!(
+                "SELECT e.id AS eid, e.deduplication_on_engagement AS dedupe, p.id AS pid, \
+                 p.prod_type_id AS ptid, {SLA_COLUMNS} \
+                 FROM engagements e JOIN products p ON p.id = e.product_id {SLA_JOIN} \
+                 WHERE e.id = $1"
+            ),
             &[id.into()],
         )
         .await?;
@@ -44,12 +48,7 @@ async fn engagement_by_id(tx: &mut Tx, id: i64) -> Result<Option<Context>, HubEr
         product_id: row.i64("pid")?,
         engagement_id: row.i64("eid")?,
         deduplication_on_engagement: row.bool("dedupe")?,
-        sla: Sla {
-            critical: row.i64("sla_critical")?,
-            high: row.i64("sla_high")?,
-            medium: row.i64("sla_medium")?,
-            low: row.i64("sla_low")?,
-        },
+        sla: sla_of(&row)?,
     }))
 }
 

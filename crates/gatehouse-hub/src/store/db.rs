@@ -137,6 +137,11 @@ const SQLITE_MIGRATIONS: Migrations = &[
         "triage",
         include_str!("../../migrations/sqlite/0002_triage.sql"),
     ),
+    (
+        3,
+        "sla_configurations",
+        include_str!("../../migrations/sqlite/0003_sla_configurations.sql"),
+    ),
 ];
 
 const POSTGRES_MIGRATIONS: Migrations = &[
@@ -149,6 +154,11 @@ const POSTGRES_MIGRATIONS: Migrations = &[
         2,
         "triage",
         include_str!("../../migrations/postgres/0002_triage.sql"),
+    ),
+    (
+        3,
+        "sla_configurations",
+        include_str!("../../migrations/postgres/0003_sla_configurations.sql"),
     ),
 ];
 

@@ -530,6 +530,9 @@ pub async fn reimport(
         params.push(verified.into());
     }
     write::update_ids(tx, &set, &params, &reactivating).await?;
+    if ctx.sla.restart_on_reactivation {
+        crate::store::sla::restart(tx, &reactivating, now.date_naive()).await?;
+    }
     for (i, action) in &actions {
         let Some(e) = existing.get(*i) else { continue };
         let mut f = e.flags;

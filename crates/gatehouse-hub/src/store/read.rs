@@ -1,6 +1,7 @@
 //! Read queries behind the list and detail endpoints: one table per resource, exact-match
 //! filters, limit/offset pages ordered by id.
 
+use chrono::Utc;
 use serde_json::{Map, Value, json};
 
 use crate::HubError;
@@ -16,6 +17,7 @@ pub enum Resource {
     Findings,
     RiskAcceptances,
     AuditLog,
+    SlaConfigurations,
 }
 
 #[derive(Clone, Copy)]
@@ -34,6 +36,7 @@ impl Resource {
             Resource::Findings => "findings",
             Resource::RiskAcceptances => "risk_acceptances",
             Resource::AuditLog => "audit_log",
+            Resource::SlaConfigurations => "sla_configurations",
         }
     }
 
@@ -44,6 +47,7 @@ impl Resource {
                 ("id", "id", Kind::Int),
                 ("name", "name", Kind::Text),
                 ("prod_type", "prod_type_id", Kind::Int),
+                ("sla_configuration", "sla_configuration_id", Kind::Int),
             ],
             Resource::Engagements => &[
                 ("id", "id", Kind::Int),
@@ -89,6 +93,7 @@ impl Resource {
                 ("owner", "owner", Kind::Text),
                 ("kind", "kind", Kind::Text),
             ],
+            Resource::SlaConfigurations => &[("id", "id", Kind::Int), ("name", "name", Kind::Text)],
             Resource::AuditLog => &[
                 ("id", "id", Kind::Int),
                 ("actor", "actor", Kind::Text),
@@ -154,6 +159,18 @@ impl Where {
 pub fn filters(resource: Resource, query: &[(String, String)]) -> Result<Where, HubError> {
     let mut filter = Where::default();
     for (name, value) in query {
+        if resource == Resource::Findings && name == "outside_of_sla" {
+            let outside = parse_bool(value)
+                .ok_or_else(|| HubError::field(name, "Must be a valid boolean."))?;
+            let today = filter.bind(Utc::now().date_naive().into());
+            let breached = format!("(active AND sla_expiration_date < {today})");
+            filter.and(if outside {
+                breached
+            } else {
+                format!("NOT {breached}")
+            });
+            continue;
+        }
         let Some((_, column, kind)) = resource.filters().iter().find(|(n, ..)| n == name) else {
             continue;
         };
@@ -186,15 +203,16 @@ impl Store {
         limit: i64,
         offset: i64,
     ) -> Result<Page, HubError> {
-        self.list_where(resource, filters(resource, query)?, limit, offset)
+        self.list_where(resource, filters(resource, query)?, "id", limit, offset)
             .await
     }
 
-    /// Lists `resource` rows matching `filter`, ordered by id.
+    /// Lists `resource` rows matching `filter`, ordered by `order` (SQL).
     pub async fn list_where(
         &self,
         resource: Resource,
         filter: Where,
+        order: &str,
         limit: i64,
         offset: i64,
     ) -> Result<Page, HubError> {
@@ -215,7 +233,7 @@ impl Store {
         let limit = page.bind(limit.into());
         let offset = page.bind(offset.into());
         let sql =
-            format!("SELECT * FROM {table}{clause} ORDER BY id LIMIT {limit} OFFSET {offset}");
+            format!("SELECT * FROM {table}{clause} ORDER BY {order} LIMIT {limit} OFFSET {offset}");
         let rows = self.db().fetch_all(&sql, &page.params).await?;
         let mut results = rows
             .iter()
@@ -232,7 +250,7 @@ impl Store {
         let mut filter = Where::default();
         let placeholder = filter.bind(id.into());
         filter.and(format!("id = {placeholder}"));
-        self.list_where(resource, filter, 1, 0)
+        self.list_where(resource, filter, "id", 1, 0)
             .await?
             .results
             .pop()
@@ -276,10 +294,7 @@ fn to_json(resource: Resource, row: &DbRow) -> Result<Value, HubError> {
             "id": row.i64("id")?,
             "name": row.text("name")?,
             "prod_type": row.i64("prod_type_id")?,
-            "sla_configuration": {
-                "critical": row.i64("sla_critical")?, "high": row.i64("sla_high")?,
-                "medium": row.i64("sla_medium")?, "low": row.i64("sla_low")?,
-            },
+            "sla_configuration": row.i64("sla_configuration_id")?,
             "created": row.time("created")?,
         }),
         Resource::Engagements => json!({
@@ -321,9 +336,18 @@ fn to_json(resource: Resource, row: &DbRow) -> Result<Value, HubError> {
             put("product", row.i64("product_id")?.into());
             put("title", row.text("title")?.into());
             put("date", json!(row.date("date")?));
+            let due = row.opt_date("sla_expiration_date")?;
+            let mitigated = row.opt_time("mitigated")?;
+            // DefectDojo: days to the due date from today, or from the day it was closed.
+            let until = match (row.bool("is_mitigated")?, mitigated) {
+                (true, Some(at)) => at.date_naive(),
+                _ => Utc::now().date_naive(),
+            };
+            put("sla_start_date", json!(row.opt_date("sla_start_date")?));
+            put("sla_expiration_date", json!(due));
             put(
-                "sla_expiration_date",
-                json!(row.opt_date("sla_expiration_date")?),
+                "sla_days_remaining",
+                json!(due.map(|d| (d - until).num_days())),
             );
             put("severity", row.text("severity")?.into());
             put(
@@ -397,6 +421,21 @@ fn to_json(resource: Resource, row: &DbRow) -> Result<Value, HubError> {
             "notes": [],
             "created": row.time("created")?,
             "updated": row.time("updated")?,
+        }),
+        Resource::SlaConfigurations => json!({
+            "id": row.i64("id")?,
+            "name": row.text("name")?,
+            "description": row.opt_text("description")?,
+            "critical": row.i64("critical")?,
+            "enforce_critical": row.bool("enforce_critical")?,
+            "high": row.i64("high")?,
+            "enforce_high": row.bool("enforce_high")?,
+            "medium": row.i64("medium")?,
+            "enforce_medium": row.bool("enforce_medium")?,
+            "low": row.i64("low")?,
+            "enforce_low": row.bool("enforce_low")?,
+            "restart_sla_on_reactivation": row.bool("restart_sla_on_reactivation")?,
+            "async_updating": false,
         }),
         Resource::AuditLog => json!({
             "id": row.i64("id")?,

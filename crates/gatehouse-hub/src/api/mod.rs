@@ -6,6 +6,7 @@ mod import;
 mod json;
 mod list;
 mod sla;
+mod trends;
 mod triage;
 
 use axum::Router;
@@ -52,6 +53,7 @@ pub fn router(store: Store) -> Router {
             get(sla::get_sla_configuration).patch(sla::patch_sla_configuration),
         )
         .route("/api/v2/sla_breaches/", get(sla::sla_breaches))
+        .route("/api/v2/trends/", get(trends::trends))
         .route(
             "/api/v2/engagements/",
             get(|s, a, q, h| list::list(Resource::Engagements, s, a, q, h)),

@@ -142,6 +142,11 @@ const SQLITE_MIGRATIONS: Migrations = &[
         "sla_configurations",
         include_str!("../../migrations/sqlite/0003_sla_configurations.sql"),
     ),
+    (
+        4,
+        "finding_events",
+        include_str!("../../migrations/sqlite/0004_finding_events.sql"),
+    ),
 ];
 
 const POSTGRES_MIGRATIONS: Migrations = &[
@@ -159,6 +164,11 @@ const POSTGRES_MIGRATIONS: Migrations = &[
         3,
         "sla_configurations",
         include_str!("../../migrations/postgres/0003_sla_configurations.sql"),
+    ),
+    (
+        4,
+        "finding_events",
+        include_str!("../../migrations/postgres/0004_finding_events.sql"),
     ),
 ];
 

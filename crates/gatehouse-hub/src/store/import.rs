@@ -12,6 +12,7 @@ use crate::prepare::{NewFinding, Overrides};
 use crate::stats::{Delta, Flags, Stats};
 use crate::store::context::{self, Context, Target};
 use crate::store::db::{DbRow, Param, Tx};
+use crate::store::history;
 use crate::store::write::{self, Insert};
 
 /// Everything an import or reimport request asks for besides the report itself.
@@ -193,6 +194,9 @@ async fn dedupe_and_insert(
             .into_iter()
             .map(|(pos, id)| (pos, (id, false)))
             .collect();
+    let mut created: Vec<i64> = ids.values().map(|(id, _)| *id).collect();
+    created.sort_unstable();
+    history::record(tx, "created", &created, ("FALSE", "active"), now).await?;
     let dup_inserts: Vec<Insert<'_>> = duplicates
         .iter()
         .map(|(row, original)| Insert {
@@ -255,6 +259,7 @@ async fn close(
     at: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<(), HubError> {
+    history::record(tx, "closed", ids, ("active", "FALSE"), now).await?;
     write::update_ids(
         tx,
         "active = $1, is_mitigated = $2, mitigated = $3, updated = $4",
@@ -529,6 +534,14 @@ pub async fn reimport(
         set.push_str(", verified = $3");
         params.push(verified.into());
     }
+    history::record(
+        tx,
+        "reactivated",
+        &reactivating,
+        ("active", "NOT duplicate"),
+        now,
+    )
+    .await?;
     write::update_ids(tx, &set, &params, &reactivating).await?;
     if ctx.sla.restart_on_reactivation {
         crate::store::sla::restart(tx, &reactivating, now.date_naive()).await?;

@@ -8,6 +8,7 @@
 
 pub mod context;
 pub mod db;
+pub mod history;
 pub mod import;
 pub mod read;
 pub mod sla;

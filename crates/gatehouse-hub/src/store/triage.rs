@@ -10,7 +10,7 @@ use crate::HubError;
 use crate::store::Store;
 use crate::store::db::{Backend, Param, Tx, placeholders};
 use crate::store::read::{self, Resource};
-use crate::store::{sla, write};
+use crate::store::{history, sla, write};
 use crate::triage::{Decision, Expiry, Kind, Selection};
 
 /// The actor of audit records written by the expiry sweep.
@@ -411,6 +411,7 @@ async fn record(
         // DefectDojo: a false positive cannot be verified.
         Kind::FalsePositive => "false_p = $1, active = $2, verified = $2, updated = $3",
     };
+    history::record(tx, flag, ids, ("active", "FALSE"), now).await?;
     write::update_ids(tx, set, &[true.into(), false.into(), now.into()], ids).await?;
     write::audit(
         tx,
@@ -433,12 +434,12 @@ async fn record(
 /// Clears the decision's flag; a finding is active again unless it is closed, a duplicate,
 /// out of scope or suppressed the other way.
 async fn lift(tx: &mut Tx, kind: Kind, ids: &[i64], now: DateTime<Utc>) -> Result<(), HubError> {
-    let set = format!(
-        "{} = $1, active = NOT is_mitigated AND NOT duplicate AND NOT out_of_scope AND NOT {}, \
-         updated = $2",
-        kind.flag(),
+    let open = format!(
+        "NOT is_mitigated AND NOT duplicate AND NOT out_of_scope AND NOT {}",
         kind.other_flag()
     );
+    history::record(tx, "reactivated", ids, ("active", &open), now).await?;
+    let set = format!("{} = $1, active = {open}, updated = $2", kind.flag());
     write::update_ids(tx, &set, &[false.into(), now.into()], ids).await?;
     Ok(())
 }

@@ -4,7 +4,9 @@
 #[macro_use]
 mod common;
 
-use common::{Backend, Hub, delta, sarif_form, start, stat};
+use common::{
+    Backend, Hub, delta, form, reimport_form, sarif_form, start, stat, test_id, trivy_form,
+};
 use gatehouse_hub::client::{self, MultipartBody};
 use serde_json::json;
 
@@ -57,7 +59,7 @@ async fn import_sarif_returns_201_with_defectdojo_statistics(backend: Backend) {
     assert_eq!(body["deduplication_complete"], true);
     assert_eq!(body["close_old_findings"], false);
     assert!(body.get("file").is_none());
-    let test = body["test_id"].as_i64().expect("test_id");
+    let test = test_id(body);
     assert_eq!(
         hub.count(&format!("/api/v2/findings/?test={test}")).await,
         5
@@ -73,22 +75,13 @@ async fn import_sarif_returns_201_with_defectdojo_statistics(backend: Backend) {
 }
 
 async fn reimport(hub: &Hub, test: i64, file: &str) -> serde_json::Value {
-    let form = MultipartBody::default()
-        .text("scan_type", "SARIF")
-        .text("test", &test.to_string())
-        .file("file", file, &common::fixture(file));
-    let response = hub.post("/api/v2/reimport-scan/", form).await;
-    assert_eq!(response.status, 201, "{}", response.body);
-    response.body
+    hub.reimport(reimport_form("SARIF", test, file)).await
 }
 
 async fn identical_reimport_changes_nothing(backend: Backend) {
     let hub = start(backend).await;
-    let imported = hub
-        .post("/api/v2/import-scan/", sarif_form("sarif-full.sarif"))
-        .await
-        .body;
-    let test = imported["test_id"].as_i64().expect("test_id");
+    let imported = hub.import(sarif_form("sarif-full.sarif")).await;
+    let test = test_id(&imported);
     let body = reimport(&hub, test, "sarif-full.sarif").await;
     assert_eq!(delta(&body, "created", "total"), 0);
     assert_eq!(delta(&body, "closed", "total"), 0);
@@ -103,11 +96,8 @@ async fn identical_reimport_changes_nothing(backend: Backend) {
 
 async fn subset_reimport_closes_absent_and_full_reimport_reactivates(backend: Backend) {
     let hub = start(backend).await;
-    let imported = hub
-        .post("/api/v2/import-scan/", sarif_form("sarif-full.sarif"))
-        .await
-        .body;
-    let test = imported["test_id"].as_i64().expect("test_id");
+    let imported = hub.import(sarif_form("sarif-full.sarif")).await;
+    let test = test_id(&imported);
 
     let body = reimport(&hub, test, "sarif-subset.sarif").await;
     assert_eq!(delta(&body, "created", "total"), 0);
@@ -271,10 +261,7 @@ async fn bad_fields_are_400_with_field_errors(backend: Backend) {
 
 async fn second_engagement_import_marks_duplicates_of_originals(backend: Backend) {
     let hub = start(backend).await;
-    let first = hub
-        .post("/api/v2/import-scan/", sarif_form("sarif-full.sarif"))
-        .await
-        .body;
+    let first = hub.import(sarif_form("sarif-full.sarif")).await;
     let form = MultipartBody::default()
         .text("scan_type", "SARIF")
         .text("product_name", "P1")
@@ -296,12 +283,12 @@ async fn second_engagement_import_marks_duplicates_of_originals(backend: Backend
     );
     assert_eq!(stat(body, "after", "total", "duplicate"), 5);
     assert_eq!(stat(body, "after", "total", "active"), 0);
-    let test = body["test_id"].as_i64().expect("test_id");
+    let test = test_id(body);
     let dupes = hub
         .get(&format!("/api/v2/findings/?test={test}&limit=100"))
         .await
         .body;
-    let first_test = first["test_id"].as_i64().expect("test_id");
+    let first_test = test_id(&first);
     let originals = hub
         .get(&format!("/api/v2/findings/?test={first_test}&limit=100"))
         .await
@@ -350,10 +337,7 @@ async fn unknown_product_without_auto_create_is_400(backend: Backend) {
 
 async fn lists_paginate_and_filter(backend: Backend) {
     let hub = start(backend).await;
-    let imported = hub
-        .post("/api/v2/import-scan/", sarif_form("sarif-full.sarif"))
-        .await
-        .body;
+    let imported = hub.import(sarif_form("sarif-full.sarif")).await;
     // DefectDojo's generated client sends `//api/v2/…` (base URL with a trailing slash).
     assert_eq!(hub.get("//api/v2/findings/?limit=2").await.body["count"], 5);
     let page = hub.get("/api/v2/findings/?limit=2").await;
@@ -392,32 +376,13 @@ async fn lists_paginate_and_filter(backend: Backend) {
 /// sources; the second scanner's result is stored as a duplicate of the first.
 async fn same_cve_from_two_scanners_is_one_open_finding(backend: Backend) {
     let hub = start(backend).await;
-    let import = |scan_type: &'static str, engagement: &'static str, file: &'static str| {
-        MultipartBody::default()
-            .text("scan_type", scan_type)
-            .text("product_type_name", "PT1")
-            .text("product_name", "P1")
-            .text("engagement_name", engagement)
-            .text("auto_create_context", "true")
-            .file("file", file, &common::fixture(file))
-    };
-    let trivy = hub
-        .post(
-            "/api/v2/import-scan/",
-            import("Trivy Scan", "E1", "trivy-openssl.json"),
-        )
-        .await;
-    assert_eq!(trivy.status, 201, "{}", trivy.body);
-    assert_eq!(stat(&trivy.body, "after", "total", "active"), 2);
+    let trivy = hub.import(trivy_form("P1")).await;
+    assert_eq!(stat(&trivy, "after", "total", "active"), 2);
     let grype = hub
-        .post(
-            "/api/v2/import-scan/",
-            import("Anchore Grype", "E2", "grype-openssl.json"),
-        )
+        .import(form("Anchore Grype", "P1", "E2", "grype-openssl.json"))
         .await;
-    assert_eq!(grype.status, 201, "{}", grype.body);
-    assert_eq!(stat(&grype.body, "after", "total", "total"), 1);
-    assert_eq!(stat(&grype.body, "after", "total", "duplicate"), 1);
+    assert_eq!(stat(&grype, "after", "total", "total"), 1);
+    assert_eq!(stat(&grype, "after", "total", "duplicate"), 1);
     let open = hub
         .get("/api/v2/findings/?active=true&cve=CVE-2024-0727")
         .await
@@ -501,17 +466,7 @@ async fn concurrent_imports_into_one_product_count_exactly(backend: Backend) {
     for i in 0..4 {
         let hub = hub.clone();
         tasks.push(tokio::spawn(async move {
-            let form = MultipartBody::default()
-                .text("scan_type", "SARIF")
-                .text("product_type_name", "PT1")
-                .text("product_name", "P1")
-                .text("engagement_name", &format!("E{i}"))
-                .text("auto_create_context", "true")
-                .file(
-                    "file",
-                    "sarif-full.sarif",
-                    &common::fixture("sarif-full.sarif"),
-                );
+            let form = form("SARIF", "P1", &format!("E{i}"), "sarif-full.sarif");
             hub.post("/api/v2/import-scan/", form).await
         }));
     }
@@ -531,11 +486,8 @@ async fn concurrent_imports_into_one_product_count_exactly(backend: Backend) {
 /// on reimport with `do_not_reactivate`.
 async fn reimport_never_reopens_false_positives_and_respects_do_not_reactivate(backend: Backend) {
     let hub = start(backend).await;
-    let imported = hub
-        .post("/api/v2/import-scan/", sarif_form("sarif-full.sarif"))
-        .await
-        .body;
-    let test = imported["test_id"].as_i64().expect("test_id");
+    let imported = hub.import(sarif_form("sarif-full.sarif")).await;
+    let test = test_id(&imported);
     // Close one finding (absent from the subset), then mark another as a false positive.
     let subset = reimport(&hub, test, "sarif-subset.sarif").await;
     assert_eq!(delta(&subset, "closed", "total"), 1);
@@ -545,18 +497,11 @@ async fn reimport_never_reopens_false_positives_and_respects_do_not_reactivate(b
     ])
     .await;
 
-    let form = MultipartBody::default()
-        .text("scan_type", "SARIF")
-        .text("test", &test.to_string())
-        .text("do_not_reactivate", "true")
-        .file(
-            "file",
-            "sarif-full.sarif",
-            &common::fixture("sarif-full.sarif"),
-        );
-    let response = hub.post("/api/v2/reimport-scan/", form).await;
-    assert_eq!(response.status, 201, "{}", response.body);
-    let body = &response.body;
+    let body = &hub
+        .reimport(
+            reimport_form("SARIF", test, "sarif-full.sarif").text("do_not_reactivate", "true"),
+        )
+        .await;
     assert_eq!(body["do_not_reactivate"], true);
     assert_eq!(delta(body, "reactivated", "total"), 0);
     assert_eq!(delta(body, "created", "total"), 0);
@@ -577,11 +522,8 @@ async fn reimport_never_reopens_false_positives_and_respects_do_not_reactivate(b
 /// that the new report no longer contains (and only those).
 async fn import_with_close_old_findings_closes_what_the_new_report_lacks(backend: Backend) {
     let hub = start(backend).await;
-    let first = hub
-        .post("/api/v2/import-scan/", sarif_form("sarif-full.sarif"))
-        .await
-        .body;
-    let first_test = first["test_id"].as_i64().expect("test_id");
+    let first = hub.import(sarif_form("sarif-full.sarif")).await;
+    let first_test = test_id(&first);
     let second = hub
         .post(
             "/api/v2/import-scan/",

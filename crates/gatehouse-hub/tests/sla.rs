@@ -6,7 +6,7 @@
 mod common;
 
 use chrono::{Days, Utc};
-use common::{Backend, Hub, start, trivy_form};
+use common::{Backend, Hub, reimport_form, start, test_id, trivy_form};
 use gatehouse_hub::client::MultipartBody;
 use serde_json::{Value, json};
 
@@ -287,14 +287,9 @@ async fn reimport_reactivation_restarts_the_sla_when_configured(backend: Backend
             )
             .await;
         assert_eq!(patched.status, 200, "{}", patched.body);
-        let test = imported["test_id"].as_i64().expect("test_id");
+        let test = test_id(&imported);
         for file in ["trivy-zlib-only.json", "trivy-openssl.json"] {
-            let form = MultipartBody::default()
-                .text("scan_type", "Trivy Scan")
-                .text("test", &test.to_string())
-                .file("file", file, &common::fixture(file));
-            let response = hub.post("/api/v2/reimport-scan/", form).await;
-            assert_eq!(response.status, 201, "{}", response.body);
+            hub.reimport(reimport_form("Trivy Scan", test, file)).await;
         }
         products.push(product);
     }

@@ -6,8 +6,7 @@
 mod common;
 
 use chrono::{Datelike, Days, NaiveDate, Utc};
-use common::{Backend, Hub, start, trivy_form};
-use gatehouse_hub::client::MultipartBody;
+use common::{Backend, Hub, reimport_form, start, test_id, trivy_form};
 use serde_json::{Value, json};
 
 on_both_backends!(
@@ -30,17 +29,14 @@ async fn trends(hub: &Hub, query: &str) -> Vec<Value> {
 async fn history(hub: &Hub) -> (i64, i64) {
     let imported = hub.import(trivy_form("P1")).await;
     let p1 = imported["product_id"].as_i64().expect("product_id");
-    let test = imported["test_id"].as_i64().expect("test_id");
-    let form = MultipartBody::default()
-        .text("scan_type", "Trivy Scan")
-        .text("test", &test.to_string())
-        .file(
-            "file",
-            "trivy-zlib-only.json",
-            &common::fixture("trivy-zlib-only.json"),
-        );
-    let reimport = hub.post("/api/v2/reimport-scan/", form).await;
-    assert_eq!(reimport.status, 201, "{}", reimport.body);
+    let test = test_id(&imported);
+    let reimport = hub
+        .reimport(reimport_form("Trivy Scan", test, "trivy-zlib-only.json"))
+        .await;
+    assert_eq!(
+        reimport["statistics"]["delta"]["closed"]["total"]["total"],
+        1
+    );
     let critical = hub
         .findings(&format!("product={p1}&severity=Critical"))
         .await[0]["id"]

@@ -6,7 +6,7 @@
 mod common;
 
 use chrono::{Days, Utc};
-use common::{Backend, Hub, delta, sarif_form, start, stat, trivy_form};
+use common::{Backend, Hub, delta, reimport_form, sarif_form, start, stat, test_id, trivy_form};
 use gatehouse_hub::client::MultipartBody;
 use serde_json::{Value, json};
 
@@ -113,7 +113,7 @@ async fn risk_acceptance_needs_justification_and_bounded_expiry(backend: Backend
 async fn risk_acceptance_survives_reimport_until_the_sweep_reactivates_it(backend: Backend) {
     let hub = start(backend).await;
     let imported = hub.import(trivy_form("P1")).await;
-    let test = imported["test_id"].as_i64().expect("test_id");
+    let test = test_id(&imported);
     let critical = finding_id(&hub, "Critical").await;
     let before = Utc::now();
 
@@ -156,23 +156,13 @@ async fn risk_acceptance_survives_reimport_until_the_sweep_reactivates_it(backen
     assert_eq!(accepted["active"], false);
 
     // The scanner still reports it: the reimport leaves the acceptance alone.
-    let form = MultipartBody::default()
-        .text("scan_type", "Trivy Scan")
-        .text("test", &test.to_string())
-        .file(
-            "file",
-            "trivy-openssl.json",
-            &common::fixture("trivy-openssl.json"),
-        );
-    let reimport = hub.post("/api/v2/reimport-scan/", form).await;
-    assert_eq!(reimport.status, 201, "{}", reimport.body);
-    assert_eq!(delta(&reimport.body, "reactivated", "total"), 0);
-    assert_eq!(delta(&reimport.body, "untouched", "total"), 2);
-    assert_eq!(
-        stat(&reimport.body, "after", "critical", "risk_accepted"),
-        1
-    );
-    assert_eq!(stat(&reimport.body, "after", "critical", "active"), 0);
+    let reimport = hub
+        .reimport(reimport_form("Trivy Scan", test, "trivy-openssl.json"))
+        .await;
+    assert_eq!(delta(&reimport, "reactivated", "total"), 0);
+    assert_eq!(delta(&reimport, "untouched", "total"), 2);
+    assert_eq!(stat(&reimport, "after", "critical", "risk_accepted"), 1);
+    assert_eq!(stat(&reimport, "after", "critical", "active"), 0);
 
     // Not yet due: nothing happens.
     let early = hub
@@ -224,7 +214,7 @@ async fn risk_acceptance_survives_reimport_until_the_sweep_reactivates_it(backen
 async fn false_positive_patch_and_revert_are_audited(backend: Backend) {
     let hub = start(backend).await;
     let imported = hub.import(sarif_form("sarif-full.sarif")).await;
-    let test = imported["test_id"].as_i64().expect("test_id");
+    let test = test_id(&imported);
     let id = hub.findings(&format!("test={test}")).await[0]["id"]
         .as_i64()
         .expect("id");
@@ -279,18 +269,11 @@ async fn false_positive_patch_and_revert_are_audited(backend: Backend) {
     );
 
     // The report still contains it; it stays a false positive.
-    let form = MultipartBody::default()
-        .text("scan_type", "SARIF")
-        .text("test", &test.to_string())
-        .file(
-            "file",
-            "sarif-full.sarif",
-            &common::fixture("sarif-full.sarif"),
-        );
-    let reimport = hub.post("/api/v2/reimport-scan/", form).await;
-    assert_eq!(reimport.status, 201, "{}", reimport.body);
-    assert_eq!(delta(&reimport.body, "reactivated", "total"), 0);
-    assert_eq!(stat(&reimport.body, "after", "total", "false_p"), 1);
+    let reimport = hub
+        .reimport(reimport_form("SARIF", test, "sarif-full.sarif"))
+        .await;
+    assert_eq!(delta(&reimport, "reactivated", "total"), 0);
+    assert_eq!(stat(&reimport, "after", "total", "false_p"), 1);
     assert_eq!(finding(&hub, id).await["false_p"], true);
 
     let reverted = hub

@@ -185,6 +185,13 @@ impl Hub {
         response.body
     }
 
+    /// Reimports `form` and returns the 201 body.
+    pub async fn reimport(&self, form: MultipartBody) -> Value {
+        let response = self.post("/api/v2/reimport-scan/", form).await;
+        assert_eq!(response.status, 201, "{}", response.body);
+        response.body
+    }
+
     /// The findings of a list query (first page of up to 1000).
     pub async fn findings(&self, query: &str) -> Vec<Value> {
         let response = self
@@ -220,6 +227,21 @@ pub fn form(scan_type: &str, product: &str, engagement: &str, file: &str) -> Mul
         .text("engagement_name", engagement)
         .text("auto_create_context", "true")
         .file("file", file, &fixture(file))
+}
+
+/// A reimport form for `test` with fixture `file`.
+pub fn reimport_form(scan_type: &str, test: i64, file: &str) -> MultipartBody {
+    MultipartBody::default()
+        .text("scan_type", scan_type)
+        .text("test", &test.to_string())
+        .file("file", file, &fixture(file))
+}
+
+/// `test_id` of an import or reimport response body.
+pub fn test_id(body: &Value) -> i64 {
+    body["test_id"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("test_id missing in {body}"))
 }
 
 /// Trivy reporting one Medium (CVE-2024-0727, openssl) and one Critical (CVE-2023-45853,

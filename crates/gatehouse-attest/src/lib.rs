@@ -2,8 +2,12 @@
 //! verify), DSSE envelopes, in-toto statements and SLSA provenance. The only crate that does
 //! cryptography (see ARCHITECTURE.md).
 
+pub mod dsse;
+pub mod intoto;
 pub mod keys;
+pub mod sign;
 pub mod verify;
+mod verify_offline;
 
 pub use keys::{KeyError, KeyPair, PublicKey};
 

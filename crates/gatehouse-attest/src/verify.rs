@@ -123,6 +123,16 @@ impl TrustRoot {
     }
 }
 
+impl TrustRoot {
+    /// A root that trusts no CA, log or TSA: enough for key-signed bundles verified under
+    /// [`Options::insecure_ignore_tlog`], and for nothing else.
+    pub fn empty() -> Result<Self, VerifyError> {
+        Self::from_json(&format!(
+            r#"{{"mediaType":"{TRUSTED_ROOT_MEDIA_TYPE}","tlogs":[],"certificateAuthorities":[],"ctlogs":[],"timestampAuthorities":[]}}"#
+        ))
+    }
+}
+
 /// What was proven, for the command's report.
 #[derive(Debug, Clone)]
 pub struct Verified {
@@ -139,6 +149,14 @@ pub struct Verified {
     pub media_type: String,
 }
 
+/// Choices that weaken verification; all off by default.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Accept key-signed bundles without transparency-log proof (cosign's
+    /// `--insecure-ignore-tlog`): bundles made offline by `gatehouse sign-blob`.
+    pub insecure_ignore_tlog: bool,
+}
+
 /// Verifies `bundle_json` for `artifact` under `policy` with the trust in `root`.
 pub fn verify_bundle(
     root: &TrustRoot,
@@ -146,8 +164,33 @@ pub fn verify_bundle(
     artifact: &ArtifactInput,
     policy: &SignerPolicy,
 ) -> Result<Verified, VerifyError> {
+    verify_bundle_with(root, bundle_json, artifact, policy, Options::default())
+}
+
+/// [`verify_bundle`] with explicit [`Options`].
+pub fn verify_bundle_with(
+    root: &TrustRoot,
+    bundle_json: &str,
+    artifact: &ArtifactInput,
+    policy: &SignerPolicy,
+    options: Options,
+) -> Result<Verified, VerifyError> {
     let bundle = Bundle::from_json(bundle_json).map_err(|e| VerifyError::Bundle(e.to_string()))?;
     let digest = artifact.sha256();
+    let no_log_evidence = bundle.verification_material.tlog_entries.is_empty()
+        && bundle
+            .verification_material
+            .timestamp_verification_data
+            .rfc3161_timestamps
+            .is_empty();
+    if let (SignerPolicy::Key(key), true) = (policy, no_log_evidence) {
+        if !options.insecure_ignore_tlog {
+            return Err(VerifyError::Failed(
+                "the bundle has no transparency-log entry and no timestamp; a key-signed bundle made offline (e.g. by `gatehouse sign-blob`) verifies only with --insecure-ignore-tlog".into(),
+            ));
+        }
+        return crate::verify_offline::verify_key_bundle(&bundle, &digest, key);
+    }
     let input: Artifact<'_> = match artifact {
         ArtifactInput::Bytes(b) => Artifact::from_blob(b),
         ArtifactInput::Sha256(d) => {
@@ -170,7 +213,10 @@ pub fn verify_bundle(
             let der = key
                 .to_der()
                 .map_err(|e| VerifyError::Input(e.to_string()))?;
-            let policy = PublicKeyVerificationPolicy::new(DerPublicKey::new(der));
+            let mut policy = PublicKeyVerificationPolicy::new(DerPublicKey::new(der));
+            if options.insecure_ignore_tlog {
+                policy = policy.skip_tlog_unsafe();
+            }
             let result = root
                 .verifier
                 .verify(input, &bundle, &policy)

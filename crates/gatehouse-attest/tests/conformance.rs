@@ -206,3 +206,61 @@ fn identity_policies_exact_and_regex() {
     let err = verify_bundle(&root, &bundle, &artifact, &wrong_issuer).expect_err("wrong issuer");
     assert!(err.to_string().contains("issuer mismatch"), "{err}");
 }
+
+#[test]
+fn bundles_from_sign_blob_verify_with_the_key_only_when_the_missing_tlog_is_accepted() {
+    use gatehouse_attest::KeyPair;
+    use gatehouse_attest::sign::sign_blob;
+    use gatehouse_attest::verify::{Options, verify_bundle_with};
+
+    let key = KeyPair::generate().unwrap();
+    let signed = sign_blob(&key, b"release.tar.gz bytes").unwrap();
+    let bundle: serde_json::Value = serde_json::from_str(&signed.bundle_json).unwrap();
+    assert_eq!(
+        bundle["mediaType"],
+        "application/vnd.dev.sigstore.bundle.v0.3+json"
+    );
+    assert!(bundle["verificationMaterial"]["publicKey"]["hint"].is_string());
+    assert_eq!(
+        bundle["messageSignature"]["messageDigest"]["algorithm"],
+        "SHA2_256"
+    );
+
+    let root = TrustRoot::empty().unwrap();
+    let policy = SignerPolicy::Key(key.public_key());
+    let lax = Options {
+        insecure_ignore_tlog: true,
+    };
+    let artifact = ArtifactInput::Bytes(b"release.tar.gz bytes".to_vec());
+    let ok = verify_bundle_with(&root, &signed.bundle_json, &artifact, &policy, lax).unwrap();
+    assert_eq!(ok.artifact_digest, signed.artifact_digest);
+    assert!(!ok.tlog_verified);
+    // By digest too.
+    let by_digest = ArtifactInput::parse_digest(&signed.artifact_digest)
+        .unwrap()
+        .unwrap();
+    verify_bundle_with(&root, &signed.bundle_json, &by_digest, &policy, lax).unwrap();
+
+    // Without accepting the missing log entry: refused, saying how to accept it.
+    let err = verify_bundle(&root, &signed.bundle_json, &artifact, &policy).unwrap_err();
+    assert!(err.to_string().contains("--insecure-ignore-tlog"), "{err}");
+    // Tampered artifact, wrong key, keyless policy: refused.
+    let tampered = ArtifactInput::Bytes(b"release.tar.gz bytez".to_vec());
+    let err = verify_bundle_with(&root, &signed.bundle_json, &tampered, &policy, lax).unwrap_err();
+    assert!(err.to_string().contains("artifact mismatch"), "{err}");
+    let other = SignerPolicy::Key(KeyPair::generate().unwrap().public_key());
+    let err = verify_bundle_with(&root, &signed.bundle_json, &artifact, &other, lax).unwrap_err();
+    assert!(err.to_string().contains("invalid signature"), "{err}");
+    let keyless = SignerPolicy::Identity {
+        identity: IdentityMatch::Exact("me@example.com".into()),
+        issuer: "https://issuer".into(),
+    };
+    assert!(verify_bundle_with(&root, &signed.bundle_json, &artifact, &keyless, lax).is_err());
+    // A signature swapped in from another artifact's bundle: refused.
+    let second = sign_blob(&key, b"other").unwrap();
+    let mut forged: serde_json::Value = serde_json::from_str(&signed.bundle_json).unwrap();
+    let second: serde_json::Value = serde_json::from_str(&second.bundle_json).unwrap();
+    forged["messageSignature"]["signature"] = second["messageSignature"]["signature"].clone();
+    let err = verify_bundle_with(&root, &forged.to_string(), &artifact, &policy, lax).unwrap_err();
+    assert!(err.to_string().contains("invalid signature"), "{err}");
+}

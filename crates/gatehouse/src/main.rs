@@ -53,6 +53,8 @@ enum Command {
     Token(commands::token::TokenArgs),
     /// Import a scanner report into the hub (embedded database, or a running hub with --url).
     Import(commands::import::ImportArgs),
+    /// Sign a file with a key: writes a Sigstore bundle v0.3.
+    SignBlob(commands::attest::SignBlobArgs),
     /// Verify a Sigstore bundle for a file or digest, offline, against a trusted root.
     VerifyBlob(commands::verify::VerifyBlobArgs),
     /// Signing keys in cosign's format: `key generate`, `key import`.
@@ -92,6 +94,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => commands::serve::run(args),
         Command::Token(args) => commands::token::run(args),
         Command::Import(args) => commands::import::run(args),
+        Command::SignBlob(args) => commands::attest::sign_blob(args),
         Command::VerifyBlob(args) => commands::verify::run(args),
         Command::Key(args) => commands::key::run(args),
     }

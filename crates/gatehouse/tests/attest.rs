@@ -455,3 +455,122 @@ fn verify_blob_usage_and_input_errors_exit_2_and_name_the_file() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("cannot be used with"), "{}", r.stderr);
 }
+
+#[test]
+fn sign_blob_with_cosigns_test_key_verifies_with_its_public_key_and_rejects_tampering() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let cosign_key = attest_fixtures().join("cosign-keys/sigstore-label-p256.key");
+    let cosign_key = cosign_key.to_str().unwrap();
+    // The public half, via import (cosign's test data ships only the private key).
+    let r = run(gatehouse(
+        d,
+        &[
+            "key",
+            "import",
+            cosign_key,
+            "--output-key-prefix",
+            "imported",
+        ],
+    )
+    .env("GATEHOUSE_PASSWORD", "hello"));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    std::fs::write(d.join("release.tar.gz"), b"release bytes\n").unwrap();
+
+    let r = run(gatehouse(
+        d,
+        &[
+            "sign-blob",
+            "release.tar.gz",
+            "--key",
+            cosign_key,
+            "--bundle",
+            "release.sigstore.json",
+        ],
+    )
+    .env("GATEHOUSE_PASSWORD", "hello"));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let digest = sha256_arg(&d.join("release.tar.gz"));
+    assert!(
+        r.stdout
+            .contains(&format!("Signed release.tar.gz {digest} with key sha256:")),
+        "{}",
+        r.stdout
+    );
+    let bundle: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("release.sigstore.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        bundle["mediaType"],
+        "application/vnd.dev.sigstore.bundle.v0.3+json"
+    );
+
+    let verify = |subject: &str, key: &str, extra: &[&str]| {
+        let mut args = vec![
+            "verify-blob",
+            subject,
+            "--bundle",
+            "release.sigstore.json",
+            "--key",
+            key,
+        ];
+        args.extend(extra);
+        run(&mut gatehouse(d, &args))
+    };
+    let lax = ["--insecure-ignore-tlog"];
+    let r = verify("release.tar.gz", "imported.pub", &lax);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.starts_with(&format!(
+            "Verified OK: release.tar.gz {digest} signed by key sha256:"
+        )),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(verify(&digest, "imported.pub", &lax).code, 0);
+
+    // Without the flag: exit 1 and the way out.
+    let prod = attest_fixtures().join("sigstore-conformance/prod_trusted_root.json");
+    let r = verify(
+        "release.tar.gz",
+        "imported.pub",
+        &["--trusted-root", prod.to_str().unwrap()],
+    );
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("--insecure-ignore-tlog"), "{}", r.stderr);
+    // Tampered artifact.
+    std::fs::write(d.join("evil.tar.gz"), b"release bytes!\n").unwrap();
+    let r = verify("evil.tar.gz", "imported.pub", &lax);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr
+            .contains("artifact mismatch: the bundle signs sha256:"),
+        "{}",
+        r.stderr
+    );
+    // Wrong key.
+    let r = run(
+        gatehouse(d, &["key", "generate", "--output-key-prefix", "other"])
+            .env("GATEHOUSE_PASSWORD", ""),
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = verify("release.tar.gz", "other.pub", &lax);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("invalid signature"), "{}", r.stderr);
+    // Wrong password for the signing key: exit 2, nothing written.
+    let r = run(gatehouse(
+        d,
+        &[
+            "sign-blob",
+            "release.tar.gz",
+            "--key",
+            cosign_key,
+            "--bundle",
+            "new.sigstore.json",
+        ],
+    )
+    .env("GATEHOUSE_PASSWORD", "nope"));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("wrong password"), "{}", r.stderr);
+    assert!(!d.join("new.sigstore.json").exists());
+}

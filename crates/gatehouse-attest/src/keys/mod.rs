@@ -124,6 +124,16 @@ impl KeyPair {
         Ok(Zeroizing::new(doc.as_bytes().to_vec()))
     }
 
+    /// Signature over a SHA-256 digest computed elsewhere (a streamed file, a hashedrekord).
+    pub fn sign_prehash(&self, digest: &[u8; 32]) -> Result<Vec<u8>, KeyError> {
+        use p256::ecdsa::signature::hazmat::PrehashSigner as _;
+        let signature: p256::ecdsa::Signature = self
+            .signing
+            .sign_prehash(digest)
+            .map_err(|_| KeyError::Malformed("ECDSA signing failed".into()))?;
+        Ok(signature.to_der().as_bytes().to_vec())
+    }
+
     pub fn public_key(&self) -> PublicKey {
         PublicKey {
             verifying: *self.signing.verifying_key(),

@@ -1,5 +1,6 @@
 //! One module per top-level command, and the little they share.
 
+pub mod attest;
 pub mod check;
 pub mod db;
 pub mod import;

@@ -12,7 +12,7 @@ use anyhow::Context as _;
 use clap::{Args, ValueEnum};
 use gatehouse_attest::PublicKey;
 use gatehouse_attest::verify::{
-    ArtifactInput, IdentityMatch, SignerPolicy, TrustRoot, VerifyError, verify_bundle,
+    ArtifactInput, IdentityMatch, Options, SignerPolicy, TrustRoot, VerifyError, verify_bundle_with,
 };
 
 use crate::report_error;
@@ -34,9 +34,13 @@ pub struct VerifyBlobArgs {
     #[arg(long, value_name = "FILE")]
     bundle: PathBuf,
     /// The trusted root (`trusted_root.json`: Fulcio CAs, Rekor and CT log keys, TSAs). Read from
-    /// this file only; nothing is fetched.
-    #[arg(long, value_name = "FILE")]
-    trusted_root: PathBuf,
+    /// this file only; nothing is fetched. Optional only with --insecure-ignore-tlog.
+    #[arg(
+        long,
+        value_name = "FILE",
+        required_unless_present = "insecure_ignore_tlog"
+    )]
+    trusted_root: Option<PathBuf>,
     /// Public key (PEM) for bundles signed with a managed key.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["certificate_identity", "certificate_identity_regexp", "certificate_oidc_issuer"])]
     key: Option<PathBuf>,
@@ -54,6 +58,10 @@ pub struct VerifyBlobArgs {
     /// The OIDC issuer that authenticated the signer, exactly.
     #[arg(long, value_name = "URL")]
     certificate_oidc_issuer: Option<String>,
+    /// Accept a key-signed bundle without transparency-log proof (as cosign's flag): bundles
+    /// made offline by `gatehouse sign-blob`. The signature and artifact digest are still checked.
+    #[arg(long, requires = "key")]
+    insecure_ignore_tlog: bool,
     /// Output format.
     #[arg(short, long, value_enum, default_value = "text")]
     output: Output,
@@ -61,7 +69,10 @@ pub struct VerifyBlobArgs {
 
 pub fn run(args: VerifyBlobArgs) -> ExitCode {
     let outcome = prepare(&args).map(|(root, bundle, artifact, policy)| {
-        verify_bundle(&root, &bundle, &artifact, &policy)
+        let options = Options {
+            insecure_ignore_tlog: args.insecure_ignore_tlog,
+        };
+        verify_bundle_with(&root, &bundle, &artifact, &policy, options)
             .with_context(|| format!("`{}`", args.bundle.display()))
     });
     match outcome {
@@ -120,9 +131,11 @@ type Prepared = (TrustRoot, String, ArtifactInput, SignerPolicy);
 
 /// Reads every input; any error here is a usage/input error (exit 2).
 fn prepare(args: &VerifyBlobArgs) -> anyhow::Result<Prepared> {
-    let root_json = read_text(&args.trusted_root)?;
-    let root = TrustRoot::from_json(&root_json)
-        .with_context(|| format!("`{}`", args.trusted_root.display()))?;
+    let root = match &args.trusted_root {
+        Some(path) => TrustRoot::from_json(&read_text(path)?)
+            .with_context(|| format!("`{}`", path.display()))?,
+        None => TrustRoot::empty()?,
+    };
     // Not UTF-8 is a malformed bundle (a verification failure), not an unreadable file.
     let bundle = std::fs::read(&args.bundle)
         .map(|b| String::from_utf8_lossy(&b).into_owned())

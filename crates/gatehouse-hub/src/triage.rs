@@ -139,8 +139,8 @@ pub enum Selection {
 pub struct Expiry {
     /// Decisions that ran out, now marked handled.
     pub risk_acceptances: Vec<i64>,
-    /// Findings whose suppression was lifted.
-    pub reactivated: Vec<i64>,
+    /// Findings whose suppression was lifted (active again unless closed meanwhile).
+    pub lifted: Vec<i64>,
 }
 
 /// Sweeps expired decisions now and then every `every`, forever; `report` hears each result

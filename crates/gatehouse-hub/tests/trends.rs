@@ -13,6 +13,7 @@ on_both_backends!(
     trends_count_new_closed_suppressed_and_open_per_day_and_week,
     trends_validate_their_parameters,
     migration_backfill_rebuilds_the_history_of_stored_findings,
+    an_expired_acceptance_of_a_fixed_finding_reopens_nothing,
 );
 
 async fn trends(hub: &Hub, query: &str) -> Vec<Value> {
@@ -97,7 +98,7 @@ async fn trends_count_new_closed_suppressed_and_open_per_day_and_week(backend: B
         .expire_risk_acceptances(sweep_at)
         .await
         .expect("sweep");
-    assert_eq!(swept.reactivated, vec![critical]);
+    assert_eq!(swept.lifted, vec![critical]);
     let sweep_day = sweep_at.date_naive();
     let days = trends(
         &hub,
@@ -198,4 +199,58 @@ async fn migration_backfill_rebuilds_the_history_of_stored_findings(backend: Bac
     assert_eq!(rebuilt[0]["open"], recorded[0]["open"]);
     assert_eq!(rebuilt[0]["closed"]["medium"], 1);
     assert_eq!(rebuilt[0]["risk_accepted"]["critical"], 1);
+}
+
+/// A risk-accepted finding that a later scan no longer reports is closed; when its acceptance
+/// expires it stays closed and the trends show no reactivation.
+async fn an_expired_acceptance_of_a_fixed_finding_reopens_nothing(backend: Backend) {
+    let hub = start(backend).await;
+    let imported = hub.import(trivy_form("P1")).await;
+    let p1 = imported["product_id"].as_i64().expect("product_id");
+    let medium = hub.findings("severity=Medium").await[0]["id"]
+        .as_i64()
+        .expect("id");
+    let accepted = hub
+        .send_json(
+            "PATCH",
+            &format!("/api/v2/findings/{medium}/"),
+            &json!({"risk_accepted": true, "justification": "PKCS12 not parsed"}),
+        )
+        .await;
+    assert_eq!(accepted.status, 200, "{}", accepted.body);
+    let reimport = hub
+        .reimport(reimport_form(
+            "Trivy Scan",
+            test_id(&imported),
+            "trivy-zlib-only.json",
+        ))
+        .await;
+    assert_eq!(
+        reimport["statistics"]["delta"]["closed"]["total"]["total"],
+        1
+    );
+
+    let swept = hub
+        .store
+        .expire_risk_acceptances(Utc::now() + chrono::Duration::days(181))
+        .await
+        .expect("sweep");
+    assert_eq!(swept.lifted, vec![medium]);
+    let finding = hub.get(&format!("/api/v2/findings/{medium}/")).await.body;
+    assert_eq!(finding["risk_accepted"], false);
+    assert_eq!(finding["is_mitigated"], true);
+    assert_eq!(finding["active"], false, "fixed findings stay closed");
+
+    let today = Utc::now().date_naive();
+    let end = today + Days::new(182);
+    let days = trends(&hub, &format!("product={p1}&start={today}&end={end}")).await;
+    let reactivated: i64 = days
+        .iter()
+        .map(|d| d["reactivated"]["total"].as_i64().expect("reactivated"))
+        .sum();
+    assert_eq!(reactivated, 0);
+    assert!(
+        days.iter().all(|d| d["open"]["total"] == 1),
+        "only the Critical stays open throughout"
+    );
 }

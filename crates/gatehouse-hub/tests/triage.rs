@@ -179,7 +179,7 @@ async fn risk_acceptance_survives_reimport_until_the_sweep_reactivates_it(backen
         .await
         .expect("sweep");
     assert_eq!(swept.risk_acceptances, vec![ra_id]);
-    assert_eq!(swept.reactivated, vec![critical]);
+    assert_eq!(swept.lifted, vec![critical]);
     let back = finding(&hub, critical).await;
     assert_eq!(back["risk_accepted"], false);
     assert_eq!(back["active"], true);
@@ -419,7 +419,7 @@ async fn sweeper_expires_at_startup(backend: Backend) {
         .expect("a report")
         .expect("sweep succeeded");
     sweeper.abort();
-    assert_eq!(first.reactivated, vec![medium]);
+    assert_eq!(first.lifted, vec![medium]);
     assert_eq!(finding(&hub, medium).await["active"], true);
 }
 
@@ -448,7 +448,7 @@ async fn acceptance_can_restart_the_sla_on_expiry(backend: Backend) {
     assert_eq!(created.status, 201, "{}", created.body);
     let at = Utc::now() + chrono::Duration::days(11);
     let swept = hub.store.expire_risk_acceptances(at).await.expect("sweep");
-    assert_eq!(swept.reactivated, vec![critical]);
+    assert_eq!(swept.lifted, vec![critical]);
     let back = finding(&hub, critical).await;
     let due = at.date_naive() + Days::new(7);
     assert_eq!(back["sla_expiration_date"], due.to_string(), "{back}");

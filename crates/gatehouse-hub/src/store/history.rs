@@ -31,7 +31,19 @@ pub async fn record(
     tx: &mut Tx,
     event: &str,
     ids: &[i64],
+    change: (&str, &str),
+    now: DateTime<Utc>,
+) -> Result<(), HubError> {
+    record_if(tx, event, ids, change, "TRUE", now).await
+}
+
+/// [`record`] for the findings where `condition` (SQL over the row as it is now) holds.
+pub async fn record_if(
+    tx: &mut Tx,
+    event: &str,
+    ids: &[i64],
     (before, after): (&str, &str),
+    condition: &str,
     now: DateTime<Utc>,
 ) -> Result<(), HubError> {
     for chunk in ids.chunks(IDS_PER_STATEMENT) {
@@ -39,7 +51,8 @@ pub async fn record(
             "INSERT INTO finding_events (finding_id, product_id, severity, event, delta, at, day) \
              SELECT id, product_id, severity, $1, \
              (CASE WHEN {after} THEN 1 ELSE 0 END) - (CASE WHEN {before} THEN 1 ELSE 0 END), \
-             $2, $3 FROM findings WHERE NOT duplicate AND id IN ({}) ORDER BY id",
+             $2, $3 FROM findings WHERE NOT duplicate AND ({condition}) AND id IN ({}) \
+             ORDER BY id",
             placeholders(4, chunk.len())
         );
         let mut params: Vec<Param> = vec![event.into(), now.into(), now.date_naive().into()];

@@ -177,7 +177,7 @@ impl Store {
                 if row.bool("restart_sla_expired")? {
                     sla::restart(&mut tx, &ids, now.date_naive()).await?;
                 }
-                expiry.reactivated.extend(&ids);
+                expiry.lifted.extend(&ids);
             }
             tx.execute(
                 "UPDATE risk_acceptances SET expiration_date_handled = $1, updated = $1 \
@@ -197,7 +197,7 @@ impl Store {
             expiry.risk_acceptances.push(ra);
         }
         tx.commit().await?;
-        expiry.reactivated.sort_unstable();
+        expiry.lifted.sort_unstable();
         Ok(expiry)
     }
 
@@ -438,7 +438,8 @@ async fn lift(tx: &mut Tx, kind: Kind, ids: &[i64], now: DateTime<Utc>) -> Resul
         "NOT is_mitigated AND NOT duplicate AND NOT out_of_scope AND NOT {}",
         kind.other_flag()
     );
-    history::record(tx, "reactivated", ids, ("active", &open), now).await?;
+    // A lifted finding that stays closed (fixed meanwhile) is not reactivated.
+    history::record_if(tx, "reactivated", ids, ("active", &open), &open, now).await?;
     let set = format!("{} = $1, active = {open}, updated = $2", kind.flag());
     write::update_ids(tx, &set, &[false.into(), now.into()], ids).await?;
     Ok(())

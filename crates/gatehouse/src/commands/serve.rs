@@ -102,9 +102,9 @@ fn execute(args: ServeArgs) -> anyhow::Result<()> {
             gatehouse_hub::triage::SWEEP_EVERY,
             |result| match result {
                 Ok(expiry) if !expiry.risk_acceptances.is_empty() => eprintln!(
-                    "expired {} risk acceptance(s), reactivated {} finding(s)",
+                    "expired {} risk acceptance(s), lifted the suppression of {} finding(s)",
                     expiry.risk_acceptances.len(),
-                    expiry.reactivated.len()
+                    expiry.lifted.len()
                 ),
                 Ok(_) => {}
                 Err(e) => eprintln!("expiry sweep failed (retrying in an hour): {e}"),

@@ -6,6 +6,7 @@ pub mod dsse;
 pub mod intoto;
 pub mod keys;
 pub mod sign;
+pub mod slsa;
 pub mod verify;
 mod verify_offline;
 

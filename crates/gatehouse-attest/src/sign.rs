@@ -57,3 +57,45 @@ pub fn sign_digest(key: &KeyPair, digest: &[u8; 32]) -> Result<SignedBlob, KeyEr
 pub fn sign_blob(key: &KeyPair, artifact: &[u8]) -> Result<SignedBlob, KeyError> {
     sign_digest(key, &Sha256::digest(artifact).into())
 }
+
+/// A signed attestation: the DSSE envelope and a v0.3 bundle around it.
+#[derive(Debug, Clone)]
+pub struct SignedAttestation {
+    pub envelope: crate::dsse::Envelope,
+    pub bundle_json: String,
+    /// `sha256:<hex>` of the DSSE payload (the statement).
+    pub statement_digest: String,
+    pub key: String,
+}
+
+/// Signs `statement` into a DSSE envelope (in-toto payload type) and wraps it in a v0.3 bundle
+/// with a `publicKey` hint, as `cosign attest-blob --key --new-bundle-format` does offline.
+pub fn attest(
+    key: &KeyPair,
+    statement: &crate::intoto::Statement,
+) -> Result<SignedAttestation, KeyError> {
+    use crate::dsse::{Envelope, INTOTO_PAYLOAD_TYPE};
+    let payload = statement.to_json();
+    let statement_digest = format!("sha256:{}", hex::encode(Sha256::digest(&payload)));
+    let envelope = Envelope::sign(INTOTO_PAYLOAD_TYPE, payload, key);
+    let public = key.public_key();
+    let bundle = json!({
+        "mediaType": BUNDLE_V03_MEDIA_TYPE,
+        "verificationMaterial": {
+            "publicKey": { "hint": key_hint(&public)? },
+            "tlogEntries": [],
+        },
+        "dsseEnvelope": {
+            "payload": STANDARD.encode(&envelope.payload),
+            "payloadType": envelope.payload_type,
+            "signatures": [{ "sig": envelope.signature_b64().unwrap_or_default(), "keyid": "" }],
+        },
+    });
+    Ok(SignedAttestation {
+        bundle_json: serde_json::to_string_pretty(&bundle)
+            .map_err(|e| KeyError::Malformed(e.to_string()))?,
+        envelope,
+        statement_digest,
+        key: public.fingerprint(),
+    })
+}

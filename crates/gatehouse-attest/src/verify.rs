@@ -147,6 +147,47 @@ pub struct Verified {
     pub tlog_verified: bool,
     /// The bundle's media type.
     pub media_type: String,
+    /// The in-toto statement of a DSSE bundle (verified with the bundle).
+    pub statement: Option<crate::intoto::Statement>,
+}
+
+impl Verified {
+    /// Checks the verified statement's SLSA provenance v1 predicate against `policy`.
+    pub fn check_provenance(
+        &self,
+        policy: &crate::slsa::ProvenancePolicy,
+    ) -> Result<crate::slsa::Provenance, VerifyError> {
+        let st = self.statement.as_ref().ok_or_else(|| {
+            VerifyError::Failed(
+                "provenance policy: the bundle signs a blob, not an attestation (no DSSE statement)"
+                    .into(),
+            )
+        })?;
+        if st.predicate_type != crate::slsa::PROVENANCE_V1 {
+            return Err(VerifyError::Failed(format!(
+                "provenance policy: the predicate type is `{}`, not {}",
+                st.predicate_type,
+                crate::slsa::PROVENANCE_V1
+            )));
+        }
+        let prov: crate::slsa::Provenance =
+            serde_json::from_value(st.predicate.clone()).map_err(|e| {
+                VerifyError::Failed(format!("provenance policy: not a SLSA v1 predicate: {e}"))
+            })?;
+        prov.check(policy)
+            .map_err(|e| VerifyError::Failed(e.to_string()))?;
+        Ok(prov)
+    }
+}
+
+/// The statement inside a bundle's DSSE envelope, if it carries one.
+pub(crate) fn bundle_statement(bundle: &Bundle) -> Option<crate::intoto::Statement> {
+    match &bundle.content {
+        sigstore_verify::types::SignatureContent::DsseEnvelope(env) => {
+            crate::intoto::Statement::from_json(env.payload.as_bytes()).ok()
+        }
+        _ => None,
+    }
 }
 
 /// Choices that weaken verification; all off by default.
@@ -207,6 +248,7 @@ pub fn verify_bundle_with(
         key: None,
         tlog_verified: false,
         media_type: bundle.media_type.to_string(),
+        statement: bundle_statement(&bundle),
     };
     match policy {
         SignerPolicy::Key(key) => {

@@ -79,5 +79,6 @@ pub(crate) fn verify_key_bundle(
         key: Some(key.fingerprint()),
         tlog_verified: false,
         media_type: bundle.media_type.to_string(),
+        statement: crate::verify::bundle_statement(bundle),
     })
 }

@@ -53,6 +53,10 @@ enum Command {
     Token(commands::token::TokenArgs),
     /// Import a scanner report into the hub (embedded database, or a running hub with --url).
     Import(commands::import::ImportArgs),
+    /// Attest a file: in-toto statement (e.g. SLSA provenance) in DSSE, bundle v0.3 or envelope.
+    AttestBlob(commands::attest::AttestBlobArgs),
+    /// SLSA provenance v1 for artifacts, from GitHub Actions' environment or flags.
+    Provenance(commands::attest::ProvenanceArgs),
     /// Sign a file with a key: writes a Sigstore bundle v0.3.
     SignBlob(commands::attest::SignBlobArgs),
     /// Verify a Sigstore bundle for a file or digest, offline, against a trusted root.
@@ -94,6 +98,8 @@ fn main() -> ExitCode {
         Command::Serve(args) => commands::serve::run(args),
         Command::Token(args) => commands::token::run(args),
         Command::Import(args) => commands::import::run(args),
+        Command::AttestBlob(args) => commands::attest::attest_blob(args),
+        Command::Provenance(args) => commands::attest::provenance(args),
         Command::SignBlob(args) => commands::attest::sign_blob(args),
         Command::VerifyBlob(args) => commands::verify::run(args),
         Command::Key(args) => commands::key::run(args),

@@ -574,3 +574,207 @@ fn sign_blob_with_cosigns_test_key_verifies_with_its_public_key_and_rejects_tamp
     assert!(r.stderr.contains("wrong password"), "{}", r.stderr);
     assert!(!d.join("new.sigstore.json").exists());
 }
+
+#[test]
+fn provenance_from_github_actions_attested_and_verified_with_a_predicate_policy() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("app.tar.gz"), b"app bytes").unwrap();
+    let r = run(
+        gatehouse(d, &["key", "generate", "--output-key-prefix", "ci"])
+            .env("GATEHOUSE_PASSWORD", "pw"),
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+
+    let github = [
+        ("GITHUB_SERVER_URL", "https://github.com"),
+        ("GITHUB_REPOSITORY", "acme/app"),
+        ("GITHUB_SHA", "0123456789abcdef0123456789abcdef01234567"),
+        ("GITHUB_REF", "refs/tags/v1.2.3"),
+        (
+            "GITHUB_WORKFLOW_REF",
+            "acme/app/.github/workflows/release.yml@refs/tags/v1.2.3",
+        ),
+        ("GITHUB_RUN_ID", "99"),
+        ("GITHUB_RUN_ATTEMPT", "2"),
+        ("RUNNER_ENVIRONMENT", "github-hosted"),
+    ];
+    let mut cmd = gatehouse(
+        d,
+        &[
+            "provenance",
+            "--github-actions",
+            "--output-file",
+            "prov.json",
+        ],
+    );
+    for (k, v) in github {
+        cmd.env(k, v);
+    }
+    let r = run(&mut cmd);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let prov: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("prov.json")).unwrap()).unwrap();
+    assert_eq!(
+        prov["buildDefinition"]["buildType"],
+        "https://actions.github.io/buildtypes/workflow/v1"
+    );
+    assert_eq!(
+        prov["runDetails"]["metadata"]["invocationId"],
+        "https://github.com/acme/app/actions/runs/99/attempts/2"
+    );
+
+    // Outside GitHub Actions the missing variable is named.
+    let r = run(&mut gatehouse(d, &["provenance", "--github-actions"]));
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("GITHUB_SERVER_URL is not set"),
+        "{}",
+        r.stderr
+    );
+
+    let r = run(gatehouse(
+        d,
+        &[
+            "attest-blob",
+            "app.tar.gz",
+            "--predicate",
+            "prov.json",
+            "--type",
+            "slsaprovenance1",
+            "--key",
+            "ci.key",
+            "--bundle",
+            "app.att.sigstore.json",
+            "--envelope",
+            "app.dsse.json",
+        ],
+    )
+    .env("GATEHOUSE_PASSWORD", "pw"));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let digest = sha256_arg(&d.join("app.tar.gz"));
+    assert!(
+        r.stdout.contains(&format!(
+            "Attested app.tar.gz {digest} (https://slsa.dev/provenance/v1)"
+        )),
+        "{}",
+        r.stdout
+    );
+    let env: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("app.dsse.json")).unwrap()).unwrap();
+    assert_eq!(env["payloadType"], "application/vnd.in-toto+json");
+
+    let verify = |subject: &str, extra: &[&str]| {
+        let mut args = vec![
+            "verify-blob",
+            subject,
+            "--bundle",
+            "app.att.sigstore.json",
+            "--key",
+            "ci.pub",
+            "--insecure-ignore-tlog",
+        ];
+        args.extend(extra);
+        run(&mut gatehouse(d, &args))
+    };
+    let policy = [
+        "--provenance-builder-id",
+        "https://github.com/actions/runner/github-hosted",
+        "--provenance-source-repo",
+        "https://github.com/acme/app",
+    ];
+    let r = verify("app.tar.gz", &policy);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(verify(&digest, &policy).code, 0);
+    let r = verify(
+        "app.tar.gz",
+        &["--provenance-source-repo", "https://github.com/evil/app"],
+    );
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("source repository is `https://github.com/acme/app`, the policy requires `https://github.com/evil/app`"), "{}", r.stderr);
+    std::fs::write(d.join("other.tar.gz"), b"other").unwrap();
+    let r = verify("other.tar.gz", &[]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("artifact mismatch"), "{}", r.stderr);
+    // Unknown and deprecated predicate types are refused before signing.
+    let r = run(gatehouse(
+        d,
+        &[
+            "attest-blob",
+            "app.tar.gz",
+            "--predicate",
+            "prov.json",
+            "--type",
+            "slsaprovenance",
+            "--key",
+            "ci.key",
+            "--bundle",
+            "x.json",
+        ],
+    )
+    .env("GATEHOUSE_PASSWORD", "pw"));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("use `slsaprovenance1`"), "{}", r.stderr);
+}
+
+#[test]
+fn provenance_from_flags_as_a_statement() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("app.bin"), b"bin").unwrap();
+    let r = run(&mut gatehouse(
+        d,
+        &[
+            "provenance",
+            "app.bin",
+            "--statement",
+            "--builder-id",
+            "https://ci.example.com/linux",
+            "--source-repo",
+            "https://git.example.com/team/app",
+            "--source-commit",
+            "abc123",
+            "--external-parameter",
+            "target=release",
+            "--external-parameter",
+            "jobs=4",
+            "--dependency",
+            "https://registry.example.com/lib-1.0.tgz=sha256:00ff",
+        ],
+    ));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let st: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(st["_type"], "https://in-toto.io/Statement/v1");
+    assert_eq!(st["subject"][0]["name"], "app.bin");
+    assert_eq!(
+        format!(
+            "sha256:{}",
+            st["subject"][0]["digest"]["sha256"].as_str().unwrap()
+        ),
+        sha256_arg(&d.join("app.bin"))
+    );
+    let p = &st["predicate"];
+    assert_eq!(
+        p["runDetails"]["builder"]["id"],
+        "https://ci.example.com/linux"
+    );
+    assert_eq!(p["buildDefinition"]["externalParameters"]["jobs"], 4);
+    assert_eq!(
+        p["buildDefinition"]["externalParameters"]["target"],
+        "release"
+    );
+    assert_eq!(
+        p["buildDefinition"]["resolvedDependencies"][0]["digest"]["gitCommit"],
+        "abc123"
+    );
+    assert_eq!(
+        p["buildDefinition"]["resolvedDependencies"][1]["digest"]["sha256"],
+        "00ff"
+    );
+    let r = run(&mut gatehouse(
+        d,
+        &["provenance", "--dependency", "nope", "--builder-id", "x"],
+    ));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("expected URI=ALG:HEX"), "{}", r.stderr);
+}

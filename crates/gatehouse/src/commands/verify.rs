@@ -11,6 +11,7 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use clap::{Args, ValueEnum};
 use gatehouse_attest::PublicKey;
+use gatehouse_attest::slsa::ProvenancePolicy;
 use gatehouse_attest::verify::{
     ArtifactInput, IdentityMatch, Options, SignerPolicy, TrustRoot, VerifyError, verify_bundle_with,
 };
@@ -62,6 +63,12 @@ pub struct VerifyBlobArgs {
     /// made offline by `gatehouse sign-blob`. The signature and artifact digest are still checked.
     #[arg(long, requires = "key")]
     insecure_ignore_tlog: bool,
+    /// For attestations: the SLSA provenance v1 predicate's builder id must equal this.
+    #[arg(long, value_name = "URI")]
+    provenance_builder_id: Option<String>,
+    /// For attestations: the SLSA provenance v1 predicate's source repository must equal this.
+    #[arg(long, value_name = "URI")]
+    provenance_source_repo: Option<String>,
     /// Output format.
     #[arg(short, long, value_enum, default_value = "text")]
     output: Output,
@@ -72,7 +79,19 @@ pub fn run(args: VerifyBlobArgs) -> ExitCode {
         let options = Options {
             insecure_ignore_tlog: args.insecure_ignore_tlog,
         };
+        let policy_on_predicate = ProvenancePolicy {
+            builder_id: args.provenance_builder_id.clone(),
+            source_repo: args.provenance_source_repo.clone(),
+        };
         verify_bundle_with(&root, &bundle, &artifact, &policy, options)
+            .and_then(|v| {
+                if policy_on_predicate.builder_id.is_some()
+                    || policy_on_predicate.source_repo.is_some()
+                {
+                    v.check_provenance(&policy_on_predicate)?;
+                }
+                Ok(v)
+            })
             .with_context(|| format!("`{}`", args.bundle.display()))
     });
     match outcome {
@@ -88,6 +107,7 @@ pub fn run(args: VerifyBlobArgs) -> ExitCode {
                     "issuer": v.issuer,
                     "key": v.key,
                     "tlogVerified": v.tlog_verified,
+                    "predicateType": v.statement.as_ref().map(|s| s.predicate_type.clone()),
                 });
                 outln!("{json}");
             } else {

@@ -121,6 +121,22 @@ impl Decision {
     }
 }
 
+/// Changes to a decision that has not expired yet (DefectDojo's `PATCH` of a risk
+/// acceptance); `None` keeps the current value. Its findings stay as they are.
+#[derive(Debug, Clone, Default)]
+pub struct DecisionPatch {
+    pub name: Option<String>,
+    pub justification: Option<String>,
+    pub accepted_by: Option<String>,
+    /// Checked like a new decision's: in the future, within the policy's maximum from now.
+    pub expiration_date: Option<DateTime<Utc>>,
+    pub recommendation: Option<String>,
+    pub recommendation_details: Option<String>,
+    pub decision: Option<String>,
+    pub reactivate_expired: Option<bool>,
+    pub restart_sla_expired: Option<bool>,
+}
+
 /// Which findings a decision covers.
 #[derive(Debug, Clone)]
 pub enum Selection {

@@ -17,6 +17,9 @@ on_both_backends!(
     bulk_triage_by_filter_and_vulnerability_id,
     sweeper_expires_at_startup,
     acceptance_can_restart_the_sla_on_expiry,
+    expiry_can_be_extended_within_the_maximum_until_it_has_expired,
+    the_maximum_expiry_is_configurable,
+    concurrent_sweeps_handle_each_acceptance_once,
 );
 
 /// The id of the finding of `severity` (the trivy fixture has one Medium and one Critical).
@@ -453,4 +456,176 @@ async fn acceptance_can_restart_the_sla_on_expiry(backend: Backend) {
     let due = at.date_naive() + Days::new(7);
     assert_eq!(back["sla_expiration_date"], due.to_string(), "{back}");
     assert_eq!(back["active"], true);
+}
+
+async fn expiry_can_be_extended_within_the_maximum_until_it_has_expired(backend: Backend) {
+    let hub = start(backend).await;
+    hub.import(trivy_form("P1")).await;
+    let critical = finding_id(&hub, "Critical").await;
+    let created = hub
+        .send_json(
+            "POST",
+            "/api/v2/risk_acceptance/",
+            &json!({"accepted_findings": [critical], "decision_details": "vendor patch due"}),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let id = created.body["id"].as_i64().expect("id");
+    let path = format!("/api/v2/risk_acceptance/{id}/");
+    let first: chrono::DateTime<Utc> =
+        serde_json::from_value(created.body["expiration_date"].clone()).expect("date");
+
+    let too_far = (Utc::now().date_naive() + Days::new(400)).to_string();
+    let refused = hub
+        .send_json("PATCH", &path, &json!({"expiration_date": too_far}))
+        .await;
+    assert_eq!(refused.status, 400, "{}", refused.body);
+    let findings = hub
+        .send_json("PATCH", &path, &json!({"accepted_findings": []}))
+        .await;
+    assert_eq!(findings.status, 400, "{}", findings.body);
+    let blank = hub
+        .send_json("PATCH", &path, &json!({"decision_details": " "}))
+        .await;
+    assert_eq!(blank.status, 400, "{}", blank.body);
+
+    let later = (Utc::now().date_naive() + Days::new(300)).to_string();
+    let extended = hub
+        .send_json(
+            "PATCH",
+            &path,
+            &json!({"expiration_date": later, "decision_details": "vendor patch slipped to Q3"}),
+        )
+        .await;
+    assert_eq!(extended.status, 200, "{}", extended.body);
+    assert_eq!(
+        extended.body["decision_details"],
+        "vendor patch slipped to Q3"
+    );
+    let swept = hub
+        .store
+        .expire_risk_acceptances(first + chrono::Duration::hours(1))
+        .await
+        .expect("sweep");
+    assert!(swept.risk_acceptances.is_empty(), "extended: {swept:?}");
+    assert_eq!(finding(&hub, critical).await["risk_accepted"], true);
+    let trail = hub
+        .get(&format!(
+            "/api/v2/audit_log/?object_type=risk_acceptance&object_id={id}&action=risk_acceptance.update"
+        ))
+        .await
+        .body;
+    assert_eq!(trail["count"], 1, "{trail}");
+    assert_eq!(
+        trail["results"][0]["detail"]["justification"],
+        "vendor patch slipped to Q3"
+    );
+
+    let swept = hub
+        .store
+        .expire_risk_acceptances(Utc::now() + chrono::Duration::days(301))
+        .await
+        .expect("sweep");
+    assert_eq!(swept.risk_acceptances, vec![id]);
+    let after = hub
+        .send_json("PATCH", &path, &json!({"expiration_date": later}))
+        .await;
+    assert_eq!(
+        after.status, 400,
+        "handled acceptances stay ended: {}",
+        after.body
+    );
+    let missing = hub
+        .send_json(
+            "PATCH",
+            "/api/v2/risk_acceptance/999/",
+            &json!({"name": "x"}),
+        )
+        .await;
+    assert_eq!(missing.status, 404, "{}", missing.body);
+}
+
+/// `gatehouse serve --max-acceptance-days`: the store refuses longer decisions and shortens
+/// the default to the maximum.
+async fn the_maximum_expiry_is_configurable(backend: Backend) {
+    use gatehouse_hub::triage::{Decision, Kind, Selection, TriagePolicy};
+    let hub = start(backend).await;
+    hub.import(trivy_form("P1")).await;
+    let critical = finding_id(&hub, "Critical").await;
+    assert!(TriagePolicy::with_max_days(0).is_err());
+    let strict = gatehouse_hub::Store::connect(&hub.url)
+        .await
+        .expect("store")
+        .with_triage_policy(TriagePolicy::with_max_days(30).expect("policy"));
+    let now = Utc::now();
+    let mut long = Decision::new(Kind::RiskAccepted, "until the rewrite");
+    long.expiration_date = Some(now + chrono::Duration::days(60));
+    let refused = strict
+        .triage("ci", &[(Selection::Ids(vec![critical]), long)], now)
+        .await
+        .expect_err("60 days > 30");
+    assert!(refused.to_string().contains("30 days"), "{refused}");
+    let created = strict
+        .triage(
+            "ci",
+            &[(
+                Selection::Ids(vec![critical]),
+                Decision::new(Kind::RiskAccepted, "until the rewrite"),
+            )],
+            now,
+        )
+        .await
+        .expect("default expiry");
+    let id = created[0].expect("recorded");
+    let ra = hub
+        .get(&format!("/api/v2/risk_acceptance/{id}/"))
+        .await
+        .body;
+    let expires: chrono::DateTime<Utc> =
+        serde_json::from_value(ra["expiration_date"].clone()).expect("date");
+    // PostgreSQL keeps microseconds: compare to the second.
+    let off = (expires - now - chrono::Duration::days(30)).num_seconds();
+    assert_eq!(off, 0, "default shortened to the maximum: {expires}");
+    strict.close().await;
+}
+
+/// Two sweeps at once (two replicas): every acceptance is handled exactly once.
+async fn concurrent_sweeps_handle_each_acceptance_once(backend: Backend) {
+    let hub = start(backend).await;
+    hub.import(trivy_form("P1")).await;
+    hub.import(trivy_form("P2")).await;
+    for finding in hub.findings("active=true").await {
+        let id = finding["id"].as_i64().expect("id");
+        let response = hub
+            .send_json(
+                "PATCH",
+                &format!("/api/v2/findings/{id}/"),
+                &json!({"false_p": true, "justification": "scanner noise"}),
+            )
+            .await;
+        assert_eq!(response.status, 200, "{}", response.body);
+    }
+    assert_eq!(hub.count("/api/v2/risk_acceptance/").await, 4);
+    let at = Utc::now() + chrono::Duration::days(181);
+    let (a, b) = tokio::join!(
+        hub.store.expire_risk_acceptances(at),
+        hub.store.expire_risk_acceptances(at)
+    );
+    let (a, b) = (a.expect("sweep a"), b.expect("sweep b"));
+    let mut handled = a.risk_acceptances.clone();
+    handled.extend(&b.risk_acceptances);
+    handled.sort_unstable();
+    let all: Vec<i64> = hub.get("/api/v2/risk_acceptance/").await.body["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .filter_map(|r| r["id"].as_i64())
+        .collect();
+    assert_eq!(handled, all, "{a:?} {b:?}");
+    assert_eq!(
+        hub.count("/api/v2/audit_log/?action=risk_acceptance.expire")
+            .await,
+        4
+    );
+    assert_eq!(hub.count("/api/v2/findings/?active=true").await, 4);
 }

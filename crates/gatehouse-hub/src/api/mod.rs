@@ -82,7 +82,7 @@ pub fn router(store: Store) -> Router {
         )
         .route(
             "/api/v2/risk_acceptance/{id}/",
-            get(triage::get_risk_acceptance),
+            get(triage::get_risk_acceptance).patch(triage::patch_risk_acceptance),
         )
         .route(
             "/api/v2/audit_log/",

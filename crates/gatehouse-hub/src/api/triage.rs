@@ -2,7 +2,7 @@
 //! * `PATCH /api/v2/findings/{id}/` with `false_p` or `risk_accepted` (true to suppress,
 //!   false to revert), plus `justification` and optional `expiration_date`/`accepted_by`;
 //! * `POST /api/v2/risk_acceptance/` (DefectDojo's fields; `decision_details` is the
-//!   justification) and `GET /api/v2/risk_acceptance/{id}/`;
+//!   justification), `GET` and `PATCH /api/v2/risk_acceptance/{id}/` (expiry, wording);
 //! * `POST /api/v2/findings/accept_risks/?<findings filters>` with DefectDojo's list of
 //!   `{vulnerability_id, justification, accepted_by}`, by filter and in bulk;
 //! * `POST /api/v2/findings/false_positive/?<findings filters>` (gatehouse: the same by filter
@@ -20,7 +20,7 @@ use super::json as body_json;
 use super::{AppState, json_response};
 use crate::HubError;
 use crate::store::read::Resource;
-use crate::triage::{Decision, Kind, Selection};
+use crate::triage::{Decision, DecisionPatch, Kind, Selection};
 
 type Query2 = Query<Vec<(String, String)>>;
 
@@ -197,6 +197,68 @@ pub async fn get_risk_acceptance(
     respond(
         async {
             let id = body_json::path_id(&id)?;
+            Ok((
+                StatusCode::OK,
+                state.store.get(Resource::RiskAcceptances, id).await?,
+            ))
+        }
+        .await,
+    )
+}
+
+/// `PATCH /api/v2/risk_acceptance/{id}/`: extend (or shorten) the expiry, fix the wording.
+/// The covered findings cannot be changed here: accept others with a new acceptance, lift one
+/// with `PATCH /api/v2/findings/{id}/`.
+pub async fn patch_risk_acceptance(
+    State(state): State<AppState>,
+    Authed(user): Authed,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let body = match body_json::parse(&headers, &body) {
+        Ok(body) => body,
+        Err((status, body)) => return json_response(status, body),
+    };
+    respond(
+        async {
+            let id = body_json::path_id(&id)?;
+            let body = body_json::object(&body)?;
+            body_json::only(
+                body,
+                &[
+                    "name",
+                    "decision_details",
+                    "justification",
+                    "accepted_by",
+                    "expiration_date",
+                    "recommendation",
+                    "recommendation_details",
+                    "decision",
+                    "reactivate_expired",
+                    "restart_sla_expired",
+                ],
+                "accept other findings with a new risk acceptance; lift one with PATCH \
+                 /api/v2/findings/{id}/",
+            )?;
+            let patch = DecisionPatch {
+                name: body_json::text(body, "name")?,
+                justification: match body_json::text(body, "justification")? {
+                    Some(why) => Some(why),
+                    None => body_json::text(body, "decision_details")?,
+                },
+                accepted_by: body_json::text(body, "accepted_by")?,
+                expiration_date: body_json::datetime(body, "expiration_date")?,
+                recommendation: body_json::text(body, "recommendation")?,
+                recommendation_details: body_json::text(body, "recommendation_details")?,
+                decision: body_json::text(body, "decision")?,
+                reactivate_expired: body_json::boolean(body, "reactivate_expired")?,
+                restart_sla_expired: body_json::boolean(body, "restart_sla_expired")?,
+            };
+            state
+                .store
+                .update_risk_acceptance(&user, id, &patch, Utc::now())
+                .await?;
             Ok((
                 StatusCode::OK,
                 state.store.get(Resource::RiskAcceptances, id).await?,

@@ -11,7 +11,7 @@ use crate::store::Store;
 use crate::store::db::{Backend, Param, Tx, placeholders};
 use crate::store::read::{self, Resource};
 use crate::store::{history, sla, write};
-use crate::triage::{Decision, Expiry, Kind, Selection};
+use crate::triage::{Decision, DecisionPatch, Expiry, Kind, Selection};
 
 /// The actor of audit records written by the expiry sweep.
 pub const SWEEPER: &str = "gatehouse (expiry sweep)";
@@ -201,14 +201,123 @@ impl Store {
         Ok(expiry)
     }
 
+    /// Changes a risk acceptance before it expires (a new expiry is checked against the policy
+    /// from now); audited with what changed.
+    pub async fn update_risk_acceptance(
+        &self,
+        user: &str,
+        id: i64,
+        patch: &DecisionPatch,
+        now: DateTime<Utc>,
+    ) -> Result<(), HubError> {
+        let mut columns: Vec<(&str, Param)> = Vec::new();
+        let mut changes = serde_json::Map::new();
+        if let Some(expiration) = patch.expiration_date {
+            let expiration = self.check_expiration(Some(expiration), now)?;
+            columns.push(("expiration_date", expiration.into()));
+            changes.insert("expiration_date".to_owned(), json!(expiration));
+        }
+        if let Some(why) = &patch.justification {
+            let why = justification(why)?;
+            columns.push(("decision_details", why.into()));
+            changes.insert("justification".to_owned(), json!(why));
+        }
+        for (column, value) in [
+            ("name", &patch.name),
+            ("accepted_by", &patch.accepted_by),
+            ("recommendation_details", &patch.recommendation_details),
+        ] {
+            if let Some(value) = value.as_deref().map(str::trim) {
+                if value.is_empty() && column != "recommendation_details" {
+                    return Err(HubError::field(column, "This field may not be blank."));
+                }
+                columns.push((column, value.into()));
+                changes.insert(column.to_owned(), json!(value));
+            }
+        }
+        for (column, value) in [
+            ("recommendation", &patch.recommendation),
+            ("decision", &patch.decision),
+        ] {
+            if let Some(value) = value.as_deref() {
+                if value.trim().is_empty() {
+                    return Err(HubError::field(column, "This field may not be blank."));
+                }
+                let value = choice(column, Some(value), "A")?;
+                changes.insert(column.to_owned(), json!(value));
+                columns.push((column, value.into()));
+            }
+        }
+        for (column, value) in [
+            ("reactivate_expired", patch.reactivate_expired),
+            ("restart_sla_expired", patch.restart_sla_expired),
+        ] {
+            if let Some(value) = value {
+                columns.push((column, value.into()));
+                changes.insert(column.to_owned(), json!(value));
+            }
+        }
+        let mut tx = self.db().begin().await?;
+        let sql = format!(
+            "SELECT expiration_date_handled FROM risk_acceptances WHERE id = $1{}",
+            for_update(&tx)
+        );
+        let Some(row) = tx.fetch_optional(&sql, &[id.into()]).await? else {
+            return Err(HubError::NotFound(format!("risk_acceptance {id}")));
+        };
+        if let Some(handled) = row.opt_time("expiration_date_handled")? {
+            return Err(HubError::context(format!(
+                "Risk acceptance {id} expired and was handled at {handled}: accept the findings \
+                 again with a new risk acceptance"
+            )));
+        }
+        if columns.is_empty() {
+            return Ok(());
+        }
+        let mut set = Vec::with_capacity(columns.len() + 1);
+        let mut params: Vec<Param> = Vec::with_capacity(columns.len() + 2);
+        for (column, value) in columns {
+            params.push(value);
+            set.push(format!("{column} = ${}", params.len()));
+        }
+        params.push(now.into());
+        set.push(format!("updated = ${}", params.len()));
+        params.push(id.into());
+        tx.execute(
+            &format!(
+                "UPDATE risk_acceptances SET {} WHERE id = ${}",
+                set.join(", "),
+                params.len()
+            ),
+            &params,
+        )
+        .await?;
+        write::audit(
+            &mut tx,
+            user,
+            "risk_acceptance.update",
+            ("risk_acceptance", id),
+            serde_json::Value::Object(changes),
+            now,
+        )
+        .await?;
+        tx.commit().await
+    }
+
     /// The decision's expiry: the policy's default when it names none, never in the past and
     /// never beyond the policy's maximum.
     fn expiration(&self, d: &Decision, now: DateTime<Utc>) -> Result<DateTime<Utc>, HubError> {
+        self.check_expiration(d.expiration_date, now)
+    }
+
+    fn check_expiration(
+        &self,
+        requested: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> Result<DateTime<Utc>, HubError> {
         let policy = self.triage_policy();
         let days = |n: u32| now.checked_add_days(Days::new(u64::from(n))).unwrap_or(now);
-        let expiration = d
-            .expiration_date
-            .unwrap_or_else(|| days(policy.default_days));
+        let expiration = requested.unwrap_or_else(|| days(policy.default_days));
         if expiration <= now {
             return Err(HubError::field(
                 "expiration_date",

@@ -14,6 +14,7 @@ on_both_backends!(
     trends_validate_their_parameters,
     migration_backfill_rebuilds_the_history_of_stored_findings,
     an_expired_acceptance_of_a_fixed_finding_reopens_nothing,
+    open_findings_by_age_and_severity,
 );
 
 async fn trends(hub: &Hub, query: &str) -> Vec<Value> {
@@ -253,4 +254,56 @@ async fn an_expired_acceptance_of_a_fixed_finding_reopens_nothing(backend: Backe
         days.iter().all(|d| d["open"]["total"] == 1),
         "only the Critical stays open throughout"
     );
+}
+
+async fn open_findings_by_age_and_severity(backend: Backend) {
+    let hub = start(backend).await;
+    let old = hub
+        .import(trivy_form("P1").text("scan_date", "2024-01-02"))
+        .await;
+    let p1 = old["product_id"].as_i64().expect("product_id");
+    hub.import(trivy_form("P2")).await;
+    let age = |query: &'static str| {
+        let hub = &hub;
+        async move {
+            let response = hub
+                .get(&format!("/api/v2/trends/open_by_age/?{query}"))
+                .await;
+            assert_eq!(response.status, 200, "{}", response.body);
+            let buckets = response.body["buckets"]
+                .as_array()
+                .expect("buckets")
+                .clone();
+            assert_eq!(buckets.len(), 5);
+            buckets
+        }
+    };
+    let all = age("").await;
+    assert_eq!(all[0]["age"], "0-7");
+    assert_eq!(all[0]["total"], 2);
+    assert_eq!(all[0]["critical"], 1);
+    assert_eq!(all[4]["age"], "181+");
+    assert_eq!(all[4]["total"], 2);
+    assert_eq!(all[1]["total"], 0);
+    let one = hub
+        .get(&format!("/api/v2/trends/open_by_age/?product={p1}"))
+        .await
+        .body;
+    assert_eq!(one["buckets"][0]["total"], 0);
+    assert_eq!(one["buckets"][4]["medium"], 1);
+
+    // Suppressed findings are not open.
+    let fp = hub
+        .send_json(
+            "POST",
+            "/api/v2/findings/false_positive/?severity=Critical",
+            &json!({"justification": "zlib MiniZip is not built"}),
+        )
+        .await;
+    assert_eq!(fp.status, 201, "{}", fp.body);
+    let after = age("").await;
+    assert_eq!(after[0]["total"], 1);
+    assert_eq!(after[4]["total"], 1);
+    let bad = hub.get("/api/v2/trends/open_by_age/?product=x").await;
+    assert_eq!(bad.status, 400, "{}", bad.body);
 }

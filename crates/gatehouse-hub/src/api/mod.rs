@@ -54,6 +54,7 @@ pub fn router(store: Store) -> Router {
         )
         .route("/api/v2/sla_breaches/", get(sla::sla_breaches))
         .route("/api/v2/trends/", get(trends::trends))
+        .route("/api/v2/trends/open_by_age/", get(trends::open_by_age))
         .route(
             "/api/v2/engagements/",
             get(|s, a, q, h| list::list(Resource::Engagements, s, a, q, h)),

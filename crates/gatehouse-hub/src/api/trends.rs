@@ -2,6 +2,9 @@
 //! (gatehouse): per bucket and severity, findings new, closed, reactivated, risk accepted and
 //! marked false positive, and the findings open at the end of the bucket — for one product or
 //! all. Defaults: the last 30 days (day) or 12 weeks (week) up to today.
+//!
+//! `GET /api/v2/trends/open_by_age/?product=` (gatehouse): open findings now, by age in days
+//! since their date (0-7, 8-30, 31-90, 91-180, 181+) and severity.
 
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -74,6 +77,30 @@ pub async fn trends(
     let result = async {
         let q = parse(&query)?;
         state.store.trends(&q).await
+    }
+    .await;
+    match result {
+        Ok(body) => json_response(StatusCode::OK, body),
+        Err(e) => e.into_response(),
+    }
+}
+
+pub async fn open_by_age(
+    State(state): State<AppState>,
+    _auth: Authed,
+    Query(query): Query<Vec<(String, String)>>,
+) -> Response {
+    let result = async {
+        let product = param(&query, "product")
+            .map(|v| {
+                v.parse::<i64>()
+                    .map_err(|_| HubError::field("product", "Enter a whole number."))
+            })
+            .transpose()?;
+        state
+            .store
+            .open_by_age(product, Utc::now().date_naive())
+            .await
     }
     .await;
     match result {

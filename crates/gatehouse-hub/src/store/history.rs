@@ -225,3 +225,54 @@ impl Store {
         }))
     }
 }
+
+/// Age buckets of open findings, in days since the finding's date: `(label, from, to)`.
+pub const AGE_BUCKETS: [(&str, i64, Option<i64>); 5] = [
+    ("0-7", 0, Some(7)),
+    ("8-30", 8, Some(30)),
+    ("31-90", 31, Some(90)),
+    ("91-180", 91, Some(180)),
+    ("181+", 181, None),
+];
+
+impl Store {
+    /// Open findings by age (days since their date, as of `today`) and severity, for one
+    /// product or all.
+    pub async fn open_by_age(
+        &self,
+        product: Option<i64>,
+        today: NaiveDate,
+    ) -> Result<Value, HubError> {
+        let mut sql = "SELECT severity, date, COUNT(*) AS n FROM findings WHERE active".to_owned();
+        let mut params: Vec<Param> = Vec::new();
+        if let Some(product) = product {
+            params.push(product.into());
+            sql.push_str(" AND product_id = $1");
+        }
+        sql.push_str(" GROUP BY severity, date");
+        let mut counts: [PerSeverity; AGE_BUCKETS.len()] = Default::default();
+        for row in self.db().fetch_all(&sql, &params).await? {
+            let age = (today - row.date("date")?).num_days().max(0);
+            let bucket = AGE_BUCKETS
+                .iter()
+                .rposition(|(_, from, _)| age >= *from)
+                .unwrap_or(0);
+            if let Some(slot) = counts.get_mut(bucket) {
+                slot[severity_index(&row.text("severity")?)] += row.i64("n")?;
+            }
+        }
+        let buckets: Vec<Value> = AGE_BUCKETS
+            .iter()
+            .zip(counts.iter())
+            .map(|((label, from, to), counts)| {
+                let mut item = json!({"age": label, "min_days": from, "max_days": to});
+                if let (Some(item), Value::Object(counts)) = (item.as_object_mut(), to_json(counts))
+                {
+                    item.extend(counts);
+                }
+                item
+            })
+            .collect();
+        Ok(json!({ "product": product, "as_of": today, "buckets": buckets }))
+    }
+}

@@ -239,6 +239,11 @@ async fn breach_listing_filters_by_product_and_severity(backend: Backend) {
     );
     assert_eq!(hub.count("/api/v2/findings/?outside_of_sla=true").await, 2);
     assert_eq!(hub.count("/api/v2/findings/?outside_of_sla=false").await, 2);
+    // Info findings have no SLA: never in breach, always "within".
+    hub.import(common::form("SARIF", "P3", "E1", "sarif-full.sarif"))
+        .await;
+    assert_eq!(hub.count("/api/v2/findings/?outside_of_sla=false").await, 7);
+    assert_eq!(hub.count("/api/v2/sla_breaches/").await, 2);
     let within = hub
         .findings(&format!("product={p2}&severity=Critical"))
         .await;

@@ -163,7 +163,8 @@ pub fn filters(resource: Resource, query: &[(String, String)]) -> Result<Where, 
             let outside = parse_bool(value)
                 .ok_or_else(|| HubError::field(name, "Must be a valid boolean."))?;
             let today = filter.bind(Utc::now().date_naive().into());
-            let breached = format!("(active AND sla_expiration_date < {today})");
+            // Findings without a due date (Info, unenforced) never breach.
+            let breached = format!("(active AND COALESCE(sla_expiration_date < {today}, FALSE))");
             filter.and(if outside {
                 breached
             } else {

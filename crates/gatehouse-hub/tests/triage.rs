@@ -20,6 +20,7 @@ on_both_backends!(
     expiry_can_be_extended_within_the_maximum_until_it_has_expired,
     the_maximum_expiry_is_configurable,
     concurrent_sweeps_handle_each_acceptance_once,
+    triage_and_reimports_at_once_never_fail,
 );
 
 /// The id of the finding of `severity` (the trivy fixture has one Medium and one Critical).
@@ -628,4 +629,85 @@ async fn concurrent_sweeps_handle_each_acceptance_once(backend: Backend) {
         4
     );
     assert_eq!(hub.count("/api/v2/findings/?active=true").await, 4);
+}
+
+/// Pipelines reimporting while people triage the same findings: every request succeeds or
+/// is refused for a reason of its own (never a database error such as a deadlock), and the
+/// flags end consistent.
+async fn triage_and_reimports_at_once_never_fail(backend: Backend) {
+    let hub = std::sync::Arc::new(start(backend).await);
+    let imported = hub.import(sarif_form("sarif-full.sarif")).await;
+    let test = test_id(&imported);
+    let ids: Vec<i64> = hub
+        .findings(&format!("test={test}"))
+        .await
+        .iter()
+        .filter_map(|f| f["id"].as_i64())
+        .collect();
+    let mut tasks = Vec::new();
+    for round in 0..3 {
+        for file in ["sarif-subset.sarif", "sarif-full.sarif"] {
+            let hub = hub.clone();
+            tasks.push(tokio::spawn(async move {
+                let response = hub
+                    .post("/api/v2/reimport-scan/", reimport_form("SARIF", test, file))
+                    .await;
+                (
+                    format!("reimport {file} #{round}"),
+                    response.status,
+                    response.body,
+                )
+            }));
+        }
+        for id in &ids {
+            let hub = hub.clone();
+            let id = *id;
+            tasks.push(tokio::spawn(async move {
+                let path = format!("/api/v2/findings/{id}/");
+                let set = round % 2 == 0;
+                let response = hub
+                    .send_json(
+                        "PATCH",
+                        &path,
+                        &json!({"risk_accepted": set, "justification": "load test"}),
+                    )
+                    .await;
+                (format!("PATCH {id} {set}"), response.status, response.body)
+            }));
+        }
+    }
+    for task in tasks {
+        let (what, status, body) = task.await.expect("task");
+        assert!(
+            status == 200 || status == 201 || (status == 400 && body.is_array()),
+            "{what}: {status} {body}"
+        );
+    }
+    // Every accepted finding is inactive; every live link belongs to an accepted finding.
+    assert_eq!(
+        hub.count(&format!(
+            "/api/v2/findings/?test={test}&risk_accepted=true&active=true"
+        ))
+        .await,
+        0
+    );
+    for finding in hub.findings(&format!("test={test}")).await {
+        let id = finding["id"].as_i64().expect("id");
+        let trail = hub
+            .get(&format!(
+                "/api/v2/audit_log/?object_type=finding&object_id={id}"
+            ))
+            .await
+            .body;
+        let last = trail["results"]
+            .as_array()
+            .and_then(|r| r.last())
+            .map(|a| a["action"].clone());
+        let accepted = finding["risk_accepted"] == true;
+        match last.as_ref().and_then(|a| a.as_str()) {
+            Some("finding.risk_accepted") => assert!(accepted, "{finding}"),
+            Some("finding.risk_accepted.revert") | None => assert!(!accepted, "{finding}"),
+            other => panic!("unexpected audit action {other:?}"),
+        }
+    }
 }

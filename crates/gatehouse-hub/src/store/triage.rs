@@ -43,6 +43,31 @@ fn for_update(tx: &Tx) -> &'static str {
     }
 }
 
+/// Takes the import lock of every product owning one of `ids`, in product order, before any
+/// finding row is locked, so that triage and imports (which hold their product's lock while
+/// they change its findings) never wait on each other in opposite orders. PostgreSQL only:
+/// SQLite's write transactions are exclusive anyway.
+async fn lock_products_of(tx: &mut Tx, ids: &[i64]) -> Result<(), HubError> {
+    if tx.backend() != Backend::Postgres {
+        return Ok(());
+    }
+    let mut products = std::collections::BTreeSet::new();
+    for chunk in ids.chunks(IDS_PER_STATEMENT) {
+        let sql = format!(
+            "SELECT DISTINCT product_id FROM findings WHERE id IN ({})",
+            placeholders(1, chunk.len())
+        );
+        let params: Vec<Param> = chunk.iter().map(|id| Param::from(*id)).collect();
+        for row in tx.fetch_all(&sql, &params).await? {
+            products.insert(row.i64("product_id")?);
+        }
+    }
+    for product in products {
+        tx.lock(&format!("product:{product}")).await?;
+    }
+    Ok(())
+}
+
 impl Store {
     /// Applies each decision to its selection, all in one transaction. Returns the id of the
     /// risk acceptance recording each decision, or `None` when a filter matched no finding
@@ -87,6 +112,7 @@ impl Store {
         let why = justification(why)?;
         let flag = kind.flag();
         let mut tx = self.db().begin().await?;
+        lock_products_of(&mut tx, &[finding_id]).await?;
         let sql = format!(
             "SELECT {flag} AS flag FROM findings WHERE id = $1{}",
             for_update(&tx)
@@ -134,15 +160,9 @@ impl Store {
             sql.push_str(" FOR UPDATE SKIP LOCKED");
         }
         let due = tx.fetch_all(&sql, &[now.into()]).await?;
-        let mut expiry = Expiry::default();
-        for row in due {
+        let mut work = Vec::with_capacity(due.len());
+        for row in &due {
             let ra = row.i64("id")?;
-            let kind = match row.text("kind")?.as_str() {
-                "false_p" => Kind::FalsePositive,
-                _ => Kind::RiskAccepted,
-            };
-            let reactivate = row.bool("reactivate_expired")?;
-            let expired_at = row.time("expiration_date")?;
             let ids: Vec<i64> = tx
                 .fetch_all(
                     "SELECT finding_id FROM risk_acceptance_findings \
@@ -153,6 +173,18 @@ impl Store {
                 .iter()
                 .map(|r| r.i64("finding_id"))
                 .collect::<Result<_, _>>()?;
+            work.push((row, ra, ids));
+        }
+        let all: Vec<i64> = work.iter().flat_map(|(_, _, ids)| ids.clone()).collect();
+        lock_products_of(&mut tx, &all).await?;
+        let mut expiry = Expiry::default();
+        for (row, ra, ids) in work {
+            let kind = match row.text("kind")?.as_str() {
+                "false_p" => Kind::FalsePositive,
+                _ => Kind::RiskAccepted,
+            };
+            let reactivate = row.bool("reactivate_expired")?;
+            let expired_at = row.time("expiration_date")?;
             if reactivate && !ids.is_empty() {
                 tx.execute(
                     "UPDATE risk_acceptance_findings SET released = $1 \
@@ -367,6 +399,7 @@ async fn select(tx: &mut Tx, selection: &Selection) -> Result<Vec<i64>, HubError
                     "This list may not be empty.",
                 ));
             }
+            lock_products_of(tx, &ids).await?;
             let mut found = std::collections::HashMap::new();
             for chunk in ids.chunks(IDS_PER_STATEMENT) {
                 let sql = format!(
@@ -430,6 +463,18 @@ async fn select(tx: &mut Tx, selection: &Selection) -> Result<Vec<i64>, HubError
             filter.and("active");
             filter.and("NOT risk_accepted");
             filter.and("NOT false_p");
+            if tx.backend() == Backend::Postgres {
+                let candidates: Vec<i64> = tx
+                    .fetch_all(
+                        &format!("SELECT id FROM findings{} ORDER BY id", filter.sql()),
+                        &filter.params,
+                    )
+                    .await?
+                    .iter()
+                    .map(|r| r.i64("id"))
+                    .collect::<Result<_, _>>()?;
+                lock_products_of(tx, &candidates).await?;
+            }
             let sql = format!(
                 "SELECT id FROM findings{} ORDER BY id{}",
                 filter.sql(),

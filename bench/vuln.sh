@@ -37,7 +37,7 @@ trap 'rm -rf "$WORK"' EXIT
 measure() { # label, command...
   local label=$1; shift
   /usr/bin/time -f "%e %U %S %M" -o "$WORK/time" "$@" >"$WORK/out" 2>"$WORK/err" || true
-  read -r wall user sys rss <"$WORK/time"
+  read -r wall user sys rss < <(tail -n 1 "$WORK/time")
   printf '%-44s wall %6.2f s  cpu %6.2f s  peak RSS %5d MiB\n' "$label" "$wall" \
     "$(echo "$user + $sys" | bc)" "$((rss / 1024))"
 }

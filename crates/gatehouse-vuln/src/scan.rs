@@ -11,7 +11,7 @@ use gatehouse_model::{Finding, Severity};
 use serde::Serialize;
 use serde_json::json;
 
-use crate::matcher::{Advisories, parse_purl};
+use crate::matcher::{Advisories, normalize_name, parse_purl};
 
 /// One package of the inventory.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -46,13 +46,15 @@ pub struct Outcome {
     pub scanned: usize,
 }
 
-/// The OSV ecosystems (base names, `PyPI`, `Debian`) the packages belong to: what to load.
-pub fn ecosystems(packages: &[Package]) -> BTreeSet<String> {
-    packages
-        .iter()
-        .filter_map(|p| parse_purl(&p.purl))
-        .map(|r| r.ecosystem.base)
-        .collect()
+/// What to load from the store: OSV ecosystem base names (`PyPI`, `Debian`) → the packages'
+/// normalized names.
+pub fn wanted(packages: &[Package]) -> BTreeMap<String, BTreeSet<String>> {
+    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for r in packages.iter().filter_map(|p| parse_purl(&p.purl)) {
+        let name = normalize_name(&r.ecosystem.base, &r.name);
+        out.entry(r.ecosystem.base).or_default().insert(name);
+    }
+    out
 }
 
 /// Matches every package against `advisories`.

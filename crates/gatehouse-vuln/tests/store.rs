@@ -238,3 +238,88 @@ fn one_import_at_a_time() {
         assert!(!root.join(".import.lock").exists());
     }
 }
+
+#[test]
+fn package_loads_read_only_the_named_records_through_the_name_index() {
+    use std::collections::{BTreeMap, BTreeSet};
+    let tmp = tempfile::tempdir().unwrap();
+    let store = Store::new(tmp.path().join("store"));
+    store.import(&[fixtures()], at(1)).unwrap();
+    let want = |pairs: &[(&str, &str)]| {
+        let mut m: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for (eco, name) in pairs {
+            m.entry((*eco).to_owned())
+                .or_default()
+                .insert((*name).to_owned());
+        }
+        m
+    };
+    let ids = |pairs: &[(&str, &str)]| -> Vec<String> {
+        let (_, records) = store.load_packages(&want(pairs), false).unwrap().unwrap();
+        let mut ids: Vec<String> = records.into_iter().map(|v| v.id).collect();
+        ids.sort();
+        ids
+    };
+    // Each name gets exactly the records that name it in that ecosystem.
+    assert_eq!(ids(&[("npm", "braces")]), ["GHSA-grv7-fg5c-xmjg"]);
+    assert_eq!(
+        ids(&[
+            ("npm", "braces"),
+            ("Maven", "org.springframework:spring-webmvc")
+        ]),
+        ["GHSA-cx7f-g6mp-7hqm", "GHSA-grv7-fg5c-xmjg"]
+    );
+    assert!(ids(&[("npm", "no-such-package"), ("Hex", "phoenix")]).is_empty());
+    // Names are looked up normalized (PyPI: case and separators).
+    let all_pypi = store.load("PyPI").unwrap();
+    let first = &all_pypi[0].affected[0].package.as_ref().unwrap().name;
+    let normalized = gatehouse_vuln::matcher::normalize_name("PyPI", first);
+    assert!(ids(&[("PyPI", &normalized)]).contains(&all_pypi[0].id));
+    // The union over every name equals the whole ecosystem.
+    let names: Vec<String> = all_pypi
+        .iter()
+        .flat_map(|v| v.affected.iter())
+        .filter_map(|a| a.package.as_ref())
+        .map(|p| gatehouse_vuln::matcher::normalize_name("PyPI", &p.name))
+        .collect();
+    let pairs: Vec<(&str, &str)> = names.iter().map(|n| ("PyPI", n.as_str())).collect();
+    let mut expected: Vec<String> = all_pypi.iter().map(|v| v.id.clone()).collect();
+    expected.sort();
+    assert_eq!(ids(&pairs), expected);
+}
+
+#[test]
+fn stores_without_a_name_index_still_load_and_previous_generations_are_reachable() {
+    use std::collections::{BTreeMap, BTreeSet};
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("store");
+    let store = Store::new(&root);
+    store.import(&[fixtures().join("npm")], at(1)).unwrap();
+    store.import(&[fixtures().join("Maven")], at(2)).unwrap();
+    let wanted: BTreeMap<String, BTreeSet<String>> = [
+        ("npm".to_owned(), ["braces".to_owned()].into()),
+        (
+            "Maven".to_owned(),
+            ["org.springframework:spring-webmvc".to_owned()].into(),
+        ),
+    ]
+    .into();
+    let (m, now) = store.load_packages(&wanted, false).unwrap().unwrap();
+    assert_eq!((m.generation, now.len()), (2, 2));
+    let (m, before) = store.load_packages(&wanted, true).unwrap().unwrap();
+    assert_eq!((m.generation, before.len()), (1, 1));
+    // A store written before the name index existed: the manifest has no `names_file`.
+    let current = std::fs::read_to_string(root.join("CURRENT")).unwrap();
+    let manifest_path = root.join(current.trim()).join("manifest.json");
+    let mut manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&manifest_path).unwrap()).unwrap();
+    for status in manifest["ecosystems"].as_object_mut().unwrap().values_mut() {
+        status.as_object_mut().unwrap().remove("names_file");
+    }
+    std::fs::write(&manifest_path, manifest.to_string()).unwrap();
+    // Without the index the whole files of the wanted ecosystems are read (7 npm + 1 Maven
+    // records); matching filters by name afterwards.
+    let (_, legacy) = store.load_packages(&wanted, false).unwrap().unwrap();
+    assert_eq!(legacy.len(), 8);
+    assert!(legacy.iter().any(|v| v.id == "GHSA-grv7-fg5c-xmjg"));
+}

@@ -8,6 +8,7 @@
 //! gen-000007/
 //!   manifest.json      format, generation, import time, per-ecosystem counts and freshness
 //!   PyPI.jsonl         one OSV record per line (details and ecosystem_specific dropped)
+//!   PyPI.names.json    normalized package name → byte spans of its records in PyPI.jsonl
 //!   crates.io.jsonl
 //! ```
 //!
@@ -20,7 +21,7 @@
 
 mod source;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fs;
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -31,6 +32,7 @@ use serde::{Deserialize, Serialize};
 pub use source::{MAX_ARCHIVE_BYTES, MAX_RECORD_BYTES};
 
 use crate::ecosystem::Ecosystem;
+use crate::matcher::normalize_name;
 use crate::osv::{self, Vulnerability};
 
 /// The index format written by this version.
@@ -75,6 +77,11 @@ pub struct Manifest {
 pub struct EcosystemStatus {
     /// Index file inside the generation directory.
     pub file: String,
+    /// Name index beside it: normalized package name → byte spans of the records in `file`,
+    /// so a scan parses only the records of the packages it looks up. Absent in stores written
+    /// before it existed (then the whole file is read).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub names_file: Option<String>,
     pub records: usize,
     pub withdrawn: usize,
     /// The newest `modified` among the records: how fresh this ecosystem's data is.
@@ -213,43 +220,60 @@ impl Store {
         }
     }
 
-    /// The records of `ecosystems` (base names) in the current generation, or in the one before
-    /// it (`previous`: what the store held before the last import that changed something),
-    /// with that generation's manifest, read through one look at `CURRENT`. `Ok(None)` when the
-    /// store is empty, or `previous` was asked and there is no previous generation.
-    pub fn load_ecosystems(
-        &self,
-        ecosystems: &[String],
-        previous: bool,
-    ) -> Result<Option<(Manifest, Vec<Vulnerability>)>, StoreError> {
-        let Some((mut dir, mut manifest)) = self.snapshot()? else {
+    /// The current generation (or the one before it: what the store held before the last
+    /// import that changed something), read through one look at `CURRENT`. `Ok(None)` when the
+    /// store is empty, or `previous` was asked and that generation is not on disk.
+    fn generation(&self, previous: bool) -> Result<Option<(PathBuf, Manifest)>, StoreError> {
+        let Some((dir, manifest)) = self.snapshot()? else {
             return Ok(None);
         };
-        if previous {
-            let Some(generation) = manifest.generation.checked_sub(1).filter(|g| *g > 0) else {
-                return Ok(None);
-            };
-            dir = self.root.join(format!("gen-{generation:06}"));
-            let path = dir.join("manifest.json");
-            let text = match fs::read_to_string(&path) {
-                Ok(text) => text,
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-                Err(e) => return Err(StoreError::io(&path, e)),
-            };
-            manifest = serde_json::from_str(&text).map_err(|e| StoreError::Corrupt {
-                path: path.clone(),
-                message: e.to_string(),
-            })?;
+        if !previous {
+            return Ok(Some((dir, manifest)));
         }
-        let mut seen = std::collections::HashSet::new();
+        let Some(generation) = manifest.generation.checked_sub(1).filter(|g| *g > 0) else {
+            return Ok(None);
+        };
+        let dir = self.root.join(format!("gen-{generation:06}"));
+        let path = dir.join("manifest.json");
+        let text = match fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(StoreError::io(&path, e)),
+        };
+        let manifest = serde_json::from_str(&text).map_err(|e| StoreError::Corrupt {
+            path: path.clone(),
+            message: e.to_string(),
+        })?;
+        Ok(Some((dir, manifest)))
+    }
+
+    /// The records that name any of `wanted` (ecosystem base name → package names, normalized
+    /// as [`crate::matcher::normalize_name`] does), each once, from the current generation or
+    /// the previous one (see [`Store::generation`]), with that generation's manifest. Reads
+    /// only those records' lines through the name index.
+    pub fn load_packages(
+        &self,
+        wanted: &BTreeMap<String, BTreeSet<String>>,
+        previous: bool,
+    ) -> Result<Option<(Manifest, Vec<Vulnerability>)>, StoreError> {
+        let Some((dir, manifest)) = self.generation(previous)? else {
+            return Ok(None);
+        };
+        let mut seen = HashSet::new();
         let mut records = Vec::new();
-        for eco in ecosystems {
+        for (eco, names) in wanted {
             let base = Ecosystem::parse(eco).base;
-            if let Some(status) = manifest.ecosystems.get(&base) {
-                for v in read_index_file(&dir.join(&status.file))? {
-                    if seen.insert(v.id.clone()) {
-                        records.push(v);
-                    }
+            let Some(status) = manifest.ecosystems.get(&base) else {
+                continue;
+            };
+            let path = dir.join(&status.file);
+            let loaded = match &status.names_file {
+                Some(names_file) => read_spans(&path, &dir.join(names_file), names)?,
+                None => read_index_file(&path)?,
+            };
+            for v in loaded {
+                if seen.insert(v.id.clone()) {
+                    records.push(v);
                 }
             }
         }
@@ -363,11 +387,19 @@ impl Store {
             records.sort_by(|a, b| a.id.cmp(&b.id));
             let file = file_name_for(&eco);
             let path = tmp.join(&file);
-            write_index_file(&path, &records)?;
+            let names = write_index_file(&path, &eco, &records)?;
+            let names_file = file.replace(".jsonl", ".names.json");
+            let names_path = tmp.join(&names_file);
+            let json = serde_json::to_vec(&names).map_err(|e| StoreError::Corrupt {
+                path: names_path.clone(),
+                message: e.to_string(),
+            })?;
+            write_synced(&names_path, &json)?;
             manifest.ecosystems.insert(
                 eco,
                 EcosystemStatus {
                     file,
+                    names_file: Some(names_file),
                     records: records.len(),
                     withdrawn: records.iter().filter(|v| v.is_withdrawn()).count(),
                     newest_modified: records.iter().filter_map(|v| v.modified_time()).max(),
@@ -504,20 +536,90 @@ fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
     f.sync_all().map_err(|e| StoreError::io(path, e))
 }
 
-fn write_index_file(path: &Path, records: &[&Vulnerability]) -> Result<(), StoreError> {
+/// Byte spans (offset, length) of the records of each normalized package name in one index file.
+type NameIndex = BTreeMap<String, Vec<(u64, u64)>>;
+
+/// Writes one ecosystem's records, one per line, and returns where each package's records are.
+fn write_index_file(
+    path: &Path,
+    ecosystem: &str,
+    records: &[&Vulnerability],
+) -> Result<NameIndex, StoreError> {
     let f = fs::File::create(path).map_err(|e| StoreError::io(path, e))?;
     let mut w = BufWriter::new(f);
+    let mut names = NameIndex::new();
+    let mut offset = 0u64;
+    let mut line = Vec::new();
     for v in records {
-        serde_json::to_writer(&mut w, v).map_err(|e| StoreError::Corrupt {
+        line.clear();
+        serde_json::to_writer(&mut line, v).map_err(|e| StoreError::Corrupt {
             path: path.to_path_buf(),
             message: e.to_string(),
         })?;
-        w.write_all(b"\n").map_err(|e| StoreError::io(path, e))?;
+        line.push(b'\n');
+        w.write_all(&line).map_err(|e| StoreError::io(path, e))?;
+        let span = (offset, line.len() as u64);
+        offset += line.len() as u64;
+        let mut keys: Vec<String> = v
+            .affected
+            .iter()
+            .filter_map(|a| a.package.as_ref())
+            .filter(|p| Ecosystem::parse(&p.ecosystem).base == ecosystem)
+            .map(|p| normalize_name(ecosystem, &p.name))
+            .collect();
+        keys.sort();
+        keys.dedup();
+        for key in keys {
+            names.entry(key).or_default().push(span);
+        }
     }
     let f = w
         .into_inner()
         .map_err(|e| StoreError::io(path, e.into_error()))?;
-    f.sync_all().map_err(|e| StoreError::io(path, e))
+    f.sync_all().map_err(|e| StoreError::io(path, e))?;
+    Ok(names)
+}
+
+/// The records of `names` from an index file, through its name index.
+fn read_spans(
+    path: &Path,
+    names_path: &Path,
+    names: &BTreeSet<String>,
+) -> Result<Vec<Vulnerability>, StoreError> {
+    let text = fs::read(names_path).map_err(|e| StoreError::io(names_path, e))?;
+    let index: NameIndex = serde_json::from_slice(&text).map_err(|e| StoreError::Corrupt {
+        path: names_path.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    let mut spans: Vec<(u64, u64)> = names
+        .iter()
+        .filter_map(|n| index.get(n))
+        .flatten()
+        .copied()
+        .collect();
+    if spans.is_empty() {
+        return Ok(Vec::new());
+    }
+    spans.sort_unstable();
+    spans.dedup();
+    let data = fs::read(path).map_err(|e| StoreError::io(path, e))?;
+    let mut out = Vec::with_capacity(spans.len());
+    for (offset, len) in spans {
+        let line = usize::try_from(offset)
+            .ok()
+            .zip(usize::try_from(offset + len).ok())
+            .and_then(|(a, b)| data.get(a..b))
+            .ok_or_else(|| StoreError::Corrupt {
+                path: names_path.to_path_buf(),
+                message: format!("span {offset}+{len} lies outside {}", path.display()),
+            })?;
+        let v = serde_json::from_slice(line).map_err(|e| StoreError::Corrupt {
+            path: path.to_path_buf(),
+            message: format!("record at byte {offset}: {e}"),
+        })?;
+        out.push(v);
+    }
+    Ok(out)
 }
 
 fn read_index_file(path: &Path) -> Result<Vec<Vulnerability>, StoreError> {

@@ -162,8 +162,8 @@ fn execute(args: ScanArgs) -> anyhow::Result<u8> {
         .iter()
         .flat_map(|i| i.packages.iter().cloned())
         .collect();
-    let ecosystems: Vec<String> = scan::ecosystems(&all).into_iter().collect();
-    let Some((manifest, records)) = store.load_ecosystems(&ecosystems, false)? else {
+    let wanted = scan::wanted(&all);
+    let Some((manifest, records)) = store.load_packages(&wanted, false)? else {
         return Err(anyhow!(
             "the advisory store {} is empty: import OSV data first with `gatehouse db import PATH` \
              (osv.dev's all.zip or a directory of OSV JSON), or point --db at a store",
@@ -177,7 +177,7 @@ fn execute(args: ScanArgs) -> anyhow::Result<u8> {
         let previous = if manifest.generation <= 1 {
             Advisories::default()
         } else {
-            let Some((_, records)) = store.load_ecosystems(&ecosystems, true)? else {
+            let Some((_, records)) = store.load_packages(&wanted, true)? else {
                 return Err(anyhow!(
                     "{}: the generation before {} is gone, so there is nothing to compare with; \
                      run the scan without --since-db-import",

@@ -385,3 +385,64 @@ fn an_empty_store_is_an_input_error_that_says_what_to_do() {
     assert_eq!(code, 2);
     assert!(err.contains("no-such-dir"), "{err}");
 }
+
+#[test]
+fn images_are_scanned_by_layer_and_findings_name_the_digest() {
+    let dir = store_with(ALL);
+    let images =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../gatehouse-sbom/tests/fixtures/images");
+    let mut seen = Vec::new();
+    for form in ["debian-rust-go.oci", "debian-rust-go.docker-save.tar"] {
+        let image = images.join(form);
+        let (code, out, err) = gatehouse(
+            dir.path(),
+            &[
+                "scan",
+                "--db",
+                "store",
+                "-o",
+                "json",
+                image.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(
+            code, 1,
+            "the Go advisories have no severity: unknown counts as high: {err}"
+        );
+        let doc: Value = serde_json::from_str(&out).unwrap();
+        let findings = doc["findings"].as_array().unwrap();
+        let x_mod: Vec<&Value> = findings
+            .iter()
+            .filter(|f| f["location"]["purl"] == "pkg:golang/golang.org/x/mod@v0.38.0")
+            .collect();
+        assert_eq!(x_mod.len(), 2, "{out}");
+        for f in &x_mod {
+            assert_eq!(f["location"]["path"], "srv/app/go.mod");
+            assert!(
+                f["location"]["image_digest"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("sha256:")
+            );
+            assert!(
+                f["properties"]["layers"][0]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("sha256:")
+            );
+        }
+        seen.push(match_lines(&out));
+    }
+    assert_eq!(
+        seen[0], seen[1],
+        "both archive forms of one image give the same matches"
+    );
+    // The Alpine image's npm packages are at fixed versions: nothing matches, the gate passes.
+    let alpine = images.join("alpine-npm.docker-save.tar");
+    let (code, out, _) = gatehouse(
+        dir.path(),
+        &["scan", "--db", "store", alpine.to_str().unwrap()],
+    );
+    assert_eq!(code, 0);
+    assert_eq!(out, "no known vulnerabilities\n");
+}

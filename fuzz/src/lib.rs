@@ -2,6 +2,8 @@
 //!
 //! A violated property panics, which libFuzzer reports as a crash with the input saved.
 
+pub mod attest;
+
 use std::path::Path;
 
 use gatehouse_policy::parser::{ParseError, Parser, SourceMap, parse, parse_with_source_map};

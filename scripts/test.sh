@@ -29,3 +29,20 @@ if [ ! -x "$VENV/bin/pyspdxtools" ] || ! "$VENV/bin/python" -c "import cyclonedx
 fi
 GATEHOUSE="$CARGO_TARGET_DIR/debug/gatehouse" PYTHON="$VENV/bin/python" \
   crates/gatehouse-sbom/scripts/validate-official.sh
+
+# Signature interop (crates/gatehouse-attest/scripts/interop.sh): npm @sigstore/verify verifies
+# gatehouse's key-signed bundles; PyPI securesystemslib + in-toto-attestation verify its DSSE
+# envelopes. Installed once under ~/.cache/gatehouse (idempotent), run offline.
+NODE_SIGSTORE="$HOME/.cache/gatehouse/node-sigstore"
+if [ ! -f "$NODE_SIGSTORE/node_modules/@sigstore/verify/package.json" ] || [ ! -f "$NODE_SIGSTORE/node_modules/@sigstore/bundle/package.json" ]; then
+  mkdir -p "$NODE_SIGSTORE"
+  npm install --prefix "$NODE_SIGSTORE" --no-audit --no-fund --silent \
+    "@sigstore/verify@4.1.3" "@sigstore/bundle@5.0.1" "@sigstore/protobuf-specs@0.5.2"
+fi
+VENV_ATTEST="$HOME/.cache/gatehouse/venv-attest"
+if ! "$VENV_ATTEST/bin/python" -c "import securesystemslib.dsse, in_toto_attestation.v1.statement, cryptography" 2>/dev/null; then
+  python3 -m venv "$VENV_ATTEST"
+  "$VENV_ATTEST/bin/pip" install --quiet "securesystemslib[crypto]==1.6.*" "in-toto-attestation==0.9.*"
+fi
+GATEHOUSE="$CARGO_TARGET_DIR/debug/gatehouse" NODE_PATH="$NODE_SIGSTORE/node_modules" \
+  PYTHON="$VENV_ATTEST/bin/python" crates/gatehouse-attest/scripts/interop.sh

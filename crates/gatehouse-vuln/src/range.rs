@@ -87,10 +87,37 @@ fn version_of<'a>(kind: &EventKind<'a>) -> &'a str {
     }
 }
 
+/// A stable merge sort that does not trust `cmp`. Maven's own ordering is not transitive
+/// (`1-beta` < `1` < `1.x.4` < `1-beta`, as in `ComparableVersion`), and `slice::sort_by` may
+/// panic on a comparison that is not a total order (it does on some ranges of 21 or more such
+/// events): a hostile or odd OSV record must give some order, not abort the scan.
+fn merge_sort_by<T>(items: Vec<T>, cmp: &impl Fn(&T, &T) -> Ordering) -> Vec<T> {
+    if items.len() < 2 {
+        return items;
+    }
+    let mut left = items;
+    let right = left.split_off(left.len() / 2);
+    let mut left = merge_sort_by(left, cmp).into_iter().peekable();
+    let mut right = merge_sort_by(right, cmp).into_iter().peekable();
+    let mut out = Vec::with_capacity(left.len() + right.len());
+    while let (Some(a), Some(b)) = (left.peek(), right.peek()) {
+        // Ties take the left item: stable.
+        let next = if cmp(b, a).is_lt() {
+            right.next()
+        } else {
+            left.next()
+        };
+        out.extend(next);
+    }
+    out.extend(left);
+    out.extend(right);
+    out
+}
+
 /// Evaluates one `SEMVER`/`ECOSYSTEM` range with `scheme` (which must not be `Unknown`).
 pub fn in_range(scheme: Scheme, range: &Range, version: &str) -> Option<Evidence> {
-    let mut events: Vec<EventKind<'_>> = range.events.iter().filter_map(|e| e.kind()).collect();
-    events.sort_by(|a, b| {
+    let events: Vec<EventKind<'_>> = range.events.iter().filter_map(|e| e.kind()).collect();
+    let events = merge_sort_by(events, &|a, b| {
         cmp_event(scheme, version_of(a), version_of(b)).then_with(|| rank(a).cmp(&rank(b)))
     });
     let ge = |v: &str, bound: &str| bound == "0" || cmp_event(scheme, v, bound).is_ge();
@@ -374,6 +401,36 @@ mod tests {
             evaluate(&Ecosystem::parse("Echo"), &unknown, "1.0"),
             Verdict::Unresolvable(_)
         ));
+    }
+
+    /// Found by `fuzz_versions`: Maven's ordering is not transitive, and sorting 21 events of
+    /// such versions with `slice::sort_by` panicked ("user-provided comparison function does not
+    /// correctly implement a total order").
+    #[test]
+    fn intransitive_maven_versions_do_not_panic() {
+        let maven = Scheme::Maven;
+        let cycle = ["1-beta", "1", "1.x.4"];
+        assert_eq!(maven.compare(cycle[0], cycle[1]), Some(Ordering::Less));
+        assert_eq!(maven.compare(cycle[1], cycle[2]), Some(Ordering::Less));
+        assert_eq!(maven.compare(cycle[0], cycle[2]), Some(Ordering::Greater));
+        let events: Vec<(&str, &str)> = (0..21)
+            .map(|i| {
+                let kind = if i % 2 == 0 { "introduced" } else { "fixed" };
+                (kind, cycle[(2 * i + i / 3) % 3])
+            })
+            .collect();
+        let a = affected("ECOSYSTEM", &events, &[]);
+        let eco = Ecosystem::parse("Maven");
+        for v in cycle {
+            let _ = in_range(maven, &a.ranges[0], v);
+            let _ = evaluate(&eco, &a, v);
+        }
+        // Still a stable sort on a total order.
+        let sorted = merge_sort_by(
+            vec![(3, 'a'), (1, 'b'), (3, 'c'), (2, 'd'), (1, 'e')],
+            &|x, y| x.0.cmp(&y.0),
+        );
+        assert_eq!(sorted, [(1, 'b'), (1, 'e'), (2, 'd'), (3, 'a'), (3, 'c')]);
     }
 
     #[test]

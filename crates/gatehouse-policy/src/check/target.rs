@@ -96,29 +96,28 @@ fn load(file: &Path, tf_root: Option<&Path>, out: &mut Vec<Target>) -> Result<()
     })?;
     // Plans are read without a source map (a map of every value of a 40 MB plan costs hundreds
     // of megabytes); the lines of `resource_changes` entries come from one scan of the bytes.
-    if parser == Parser::Json {
-        let value = parser::parse(parser, &path, &bytes)?;
-        if terraform::is_plan(&value) {
-            let lines = plan_lines(&value, &bytes);
-            let root = tf_root
-                .map(Path::to_path_buf)
-                .or_else(|| file.parent().map(Path::to_path_buf))
-                .unwrap_or_default();
-            let declarations = terraform::Declarations::scan(&root, &value);
-            let input = terraform::normalize(value);
-            let names = resource_names(&input);
-            out.push(Target {
-                path,
-                kind: InputKind::Terraform,
-                input: engine_value(input),
-                lines: LineIndex::Plan {
-                    lines,
-                    names,
-                    declarations,
-                },
-            });
-            return Ok(());
-        }
+    if parser == Parser::Json
+        && let Some(plan) =
+            terraform::read_plan(bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes))
+    {
+        let lines = plan_lines(&plan.change_addresses, &bytes);
+        drop(bytes);
+        let root = tf_root
+            .map(Path::to_path_buf)
+            .or_else(|| file.parent().map(Path::to_path_buf))
+            .unwrap_or_default();
+        let declarations = terraform::Declarations::scan(&root, &plan.configuration);
+        out.push(Target {
+            path,
+            kind: InputKind::Terraform,
+            input: plan.input,
+            lines: LineIndex::Plan {
+                lines,
+                names: plan.names,
+                declarations,
+            },
+        });
+        return Ok(());
     }
     let (value, map) = parser::parse_with_source_map(parser, &path, &bytes)?;
     match parser {
@@ -187,33 +186,13 @@ fn engine_value(value: Json) -> regorus::Value {
     regorus::Value::from(value)
 }
 
-fn resource_names(input: &Json) -> HashMap<String, (Option<String>, String, String)> {
-    input["resources"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|r| {
-            Some((
-                r["address"].as_str()?.to_string(),
-                (
-                    r["module"].as_str().map(str::to_string),
-                    r["type"].as_str()?.to_string(),
-                    r["name"].as_str()?.to_string(),
-                ),
-            ))
-        })
-        .collect()
-}
-
 /// Line of each `resource_changes` entry, by address.
-fn plan_lines(plan: &Json, bytes: &[u8]) -> HashMap<String, u32> {
+fn plan_lines(addresses: &[Option<String>], bytes: &[u8]) -> HashMap<String, u32> {
     let starts = element_lines(bytes, b"resource_changes");
-    plan["resource_changes"]
-        .as_array()
-        .into_iter()
-        .flatten()
+    addresses
+        .iter()
         .zip(starts)
-        .filter_map(|(rc, line)| Some((rc["address"].as_str()?.to_string(), line)))
+        .filter_map(|(address, line)| Some((address.clone()?, line)))
         .collect()
 }
 

@@ -1,10 +1,185 @@
 //! Terraform plan semantics: `terraform show -json` → the normalized resource list rules read,
 //! and resource addresses → the `.tf` file and line that declared them.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
+use serde_json::value::RawValue;
 use serde_json::{Map, Value as Json, json};
+
+/// The parts of `terraform show -json` output that checks read, deserialized straight from the
+/// bytes: `resource_changes` entries without `before`/`*_sensitive` (planned values go straight
+/// into engine values, never through a `serde_json::Value`), and `configuration`.
+/// `prior_state`, `planned_values` (unless there are no `resource_changes`), `resource_drift`,
+/// `variables`, `output_changes`… are skipped by the parser, never built: on a 10,000-resource
+/// plan they are most of the bytes.
+#[derive(serde::Deserialize)]
+struct PlanView<'a> {
+    #[serde(default, borrow)]
+    format_version: Option<&'a RawValue>,
+    #[serde(default)]
+    resource_changes: Option<Vec<ResourceChange>>,
+    #[serde(default, borrow)]
+    planned_values: Option<&'a RawValue>,
+    #[serde(default, borrow)]
+    configuration: Option<&'a RawValue>,
+}
+
+#[derive(serde::Deserialize)]
+struct ResourceChange {
+    #[serde(default)]
+    address: Json,
+    #[serde(default)]
+    mode: Json,
+    #[serde(default, rename = "type")]
+    ty: Json,
+    #[serde(default)]
+    name: Json,
+    #[serde(default)]
+    module_address: Option<Json>,
+    #[serde(default)]
+    provider_name: Json,
+    #[serde(default)]
+    change: Change,
+}
+
+#[derive(serde::Deserialize, Default)]
+struct Change {
+    #[serde(default)]
+    actions: Json,
+    #[serde(default)]
+    after: Option<regorus::Value>,
+    #[serde(default)]
+    after_unknown: Option<regorus::Value>,
+}
+
+/// A plan read by [`read_plan`].
+pub struct Plan {
+    /// The rule input, `{"resources": [...]}` as [`normalize`] describes it.
+    pub input: regorus::Value,
+    /// Address → (module address, type, name) of every resource in `input`.
+    pub names: HashMap<String, (Option<String>, String, String)>,
+    /// The address of every `resource_changes` entry, in file order (for line numbers).
+    pub change_addresses: Vec<Option<String>>,
+    /// The plan's `configuration` block (`Json::Null` when absent).
+    pub configuration: Json,
+}
+
+/// Reads a Terraform plan from JSON bytes, keeping only what checks read. `None` when the
+/// bytes are not a JSON object shaped like a plan (the caller then parses them as ordinary
+/// JSON, with full error reporting). The result equals [`normalize`] of the whole document.
+pub fn read_plan(bytes: &[u8]) -> Option<Plan> {
+    let view: PlanView = serde_json::from_slice(bytes).ok()?;
+    let parse = |raw: Option<&RawValue>| -> Option<Json> {
+        raw.and_then(|r| serde_json::from_str(r.get()).ok())
+    };
+    let configuration = parse(view.configuration).unwrap_or(Json::Null);
+    let Some(changes) = view.resource_changes else {
+        // Without `resource_changes`: a plan only if it has planned values and a format version.
+        let (Some(planned), true) = (parse(view.planned_values), view.format_version.is_some())
+        else {
+            return None;
+        };
+        let input = normalize(json!({"planned_values": planned, "configuration": configuration}));
+        let names = resource_names(&input);
+        return Some(Plan {
+            input: regorus::Value::from(input),
+            names,
+            change_addresses: Vec::new(),
+            configuration,
+        });
+    };
+    let mut configured = BTreeMap::new();
+    collect_configured(&configuration["root_module"], "", &mut configured);
+    let mut names = HashMap::new();
+    let mut change_addresses = Vec::with_capacity(changes.len());
+    let mut resources = Vec::new();
+    for rc in changes {
+        change_addresses.push(rc.address.as_str().map(str::to_string));
+        if rc.mode.as_str().unwrap_or("managed") != "managed" {
+            continue;
+        }
+        let actions: Vec<Json> = rc
+            .change
+            .actions
+            .as_array()
+            .map(|a| a.iter().filter(|v| v.is_string()).cloned().collect())
+            .unwrap_or_default();
+        if matches!(actions.as_slice(), [only] if only == "delete") {
+            continue;
+        }
+        let module = rc.module_address.unwrap_or(Json::Null);
+        let key = (
+            module.as_str().map(strip_indexes).unwrap_or_default(),
+            format!(
+                "{}.{}",
+                rc.ty.as_str().unwrap_or(""),
+                rc.name.as_str().unwrap_or("")
+            ),
+        );
+        let configured_attrs = configured.get(&key).cloned().unwrap_or_else(|| json!([]));
+        if let (Some(address), Some(ty), Some(name)) =
+            (rc.address.as_str(), rc.ty.as_str(), rc.name.as_str())
+        {
+            names.insert(
+                address.to_string(),
+                (
+                    module.as_str().map(str::to_string),
+                    ty.to_string(),
+                    name.to_string(),
+                ),
+            );
+        }
+        let object_or_empty = |v: Option<regorus::Value>| match v {
+            Some(v @ regorus::Value::Object(_)) => v,
+            _ => regorus::Value::new_object(),
+        };
+        let mut r: BTreeMap<regorus::Value, regorus::Value> = BTreeMap::new();
+        let mut put = |k: &str, v: regorus::Value| {
+            r.insert(regorus::Value::from(k), v);
+        };
+        put("address", regorus::Value::from(rc.address));
+        put("type", regorus::Value::from(rc.ty));
+        put("name", regorus::Value::from(rc.name));
+        put("module", regorus::Value::from(module));
+        put("provider", regorus::Value::from(rc.provider_name));
+        put("actions", regorus::Value::from(Json::Array(actions)));
+        put("values", object_or_empty(rc.change.after));
+        put("unknown", object_or_empty(rc.change.after_unknown));
+        put("configured", regorus::Value::from(configured_attrs));
+        resources.push(regorus::Value::from(r));
+    }
+    let mut top = BTreeMap::new();
+    top.insert(
+        regorus::Value::from("resources"),
+        regorus::Value::from(resources),
+    );
+    Some(Plan {
+        input: regorus::Value::from(top),
+        names,
+        change_addresses,
+        configuration,
+    })
+}
+
+/// Address → (module address, type, name) of the resources of a normalized input.
+fn resource_names(input: &Json) -> HashMap<String, (Option<String>, String, String)> {
+    input["resources"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|r| {
+            Some((
+                r["address"].as_str()?.to_string(),
+                (
+                    r["module"].as_str().map(str::to_string),
+                    r["type"].as_str()?.to_string(),
+                    r["name"].as_str()?.to_string(),
+                ),
+            ))
+        })
+        .collect()
+}
 
 /// True for a `terraform show -json` plan document.
 pub fn is_plan(value: &Json) -> bool {
@@ -144,15 +319,10 @@ pub struct Declarations {
 
 impl Declarations {
     /// Scans `.tf` files under `root` (recursively) for `resource "TYPE" "NAME"` blocks, and uses the
-    /// plan's `configuration.module_calls` to know which directory each module comes from.
-    pub fn scan(root: &Path, plan: &Json) -> Self {
+    /// plan's `configuration` (its `module_calls`) to know which directory each module comes from.
+    pub fn scan(root: &Path, configuration: &Json) -> Self {
         let mut module_dirs: Vec<(String, PathBuf)> = vec![(String::new(), root.to_path_buf())];
-        collect_module_dirs(
-            &plan["configuration"]["root_module"],
-            "",
-            root,
-            &mut module_dirs,
-        );
+        collect_module_dirs(&configuration["root_module"], "", root, &mut module_dirs);
         let mut by_key = BTreeMap::new();
         for (module, dir) in module_dirs {
             let Ok(entries) = std::fs::read_dir(&dir) else {
@@ -289,6 +459,49 @@ mod tests {
                 .map(Vec::len),
             Some(2)
         );
+    }
+
+    /// `read_plan` (typed, from bytes) must give exactly what `normalize` gives on the whole
+    /// document, for the unit-test plans above and for the example plan.
+    #[test]
+    fn reading_from_bytes_equals_normalizing_the_whole_document() {
+        let example = std::fs::read(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/tfplan.json"),
+        )
+        .unwrap();
+        let plans = [
+            serde_json::from_slice::<Json>(&example).unwrap(),
+            json!({"resource_changes": [
+                {"address": "a.x", "type": "a", "name": "x", "mode": "managed", "change": {"actions": ["delete"], "after": null}},
+                {"address": "a.y", "type": "a", "name": "y", "mode": "managed", "change": {"actions": ["delete", "create"], "after": {"k": [1, {"n": null}]}, "after_unknown": {"id": true}, "before": {"k": 0}}},
+                {"address": "data.a.z", "type": "a", "name": "z", "mode": "data", "change": {"actions": ["read"], "after": {}}},
+                {"address": "module.m[0].a.w", "module_address": "module.m[0]", "type": "a", "name": "w", "change": {"actions": ["no-op", 7], "after": "not an object"}},
+                {"change": {}},
+            ],
+            "prior_state": {"values": {"root_module": {}}},
+            "configuration": {"root_module": {"module_calls": {"m": {"source": "./m", "module": {"resources": [
+                {"address": "a.w", "expressions": {"kms_key_id": {"references": ["aws_kms_key.k.arn"]}}}
+            ]}}}}}}),
+            json!({"format_version": "1.2", "planned_values": {"root_module": {
+                "resources": [{"address": "a.x", "type": "a", "name": "x", "mode": "managed", "values": {"v": 1}}],
+                "child_modules": [{"address": "module.c", "resources": [{"address": "module.c.a.y", "type": "a", "name": "y", "mode": "managed", "values": {}}]}]
+            }}}),
+        ];
+        for plan in plans {
+            let bytes = serde_json::to_vec_pretty(&plan).unwrap();
+            let read = read_plan(&bytes).expect("a plan");
+            assert_eq!(read.input, regorus::Value::from(normalize(plan.clone())));
+            assert_eq!(read.configuration, plan["configuration"]);
+        }
+        // Not plans: other JSON documents, arrays, malformed bytes.
+        for other in [
+            &b"{\"kind\": \"Pod\"}"[..],
+            b"[1, 2]",
+            b"{\"planned_values\": {}}",
+            b"{",
+        ] {
+            assert!(read_plan(other).is_none());
+        }
     }
 
     #[test]

@@ -51,7 +51,9 @@ impl CatalogError {
         let msg = err.to_string();
         // serde_json appends " at line L column C"; keep the message short.
         let msg = msg.split(" at line ").next().unwrap_or(&msg).to_owned();
-        Self::at(file, err.line(), err.column(), msg)
+        // serde_json says column 0 for a position before a line's first character (the end of
+        // input right after a newline); columns here are 1-based.
+        Self::at(file, err.line().max(1), err.column().max(1), msg)
     }
 
     /// From a TOML error (which carries a byte span into `text`).
@@ -66,10 +68,17 @@ impl CatalogError {
         }
     }
 
-    /// From a YAML scan error.
-    pub fn yaml(file: &str, err: &yaml_rust2::ScanError) -> Self {
+    /// From a YAML scan error on `text`.
+    pub fn yaml(file: &str, text: &str, err: &yaml_rust2::ScanError) -> Self {
         let m = err.marker();
-        Self::at(file, m.line(), m.col() + 1, err.info().to_owned())
+        let (line, column) = (m.line().max(1), m.col() + 1);
+        // At the end of input without a final newline the scanner's marker is on the line after
+        // the last one; point at the end of the last line instead.
+        let (last_line, last_column) = line_col(text, text.len());
+        if (line, column) > (last_line, last_column) {
+            return Self::at(file, last_line, last_column, err.info().to_owned());
+        }
+        Self::at(file, line, column, err.info().to_owned())
     }
 }
 
@@ -115,6 +124,10 @@ pub enum SbomError {
         /// What is wrong.
         message: String,
     },
+    /// A registry could not be reached, refused us, or served content that fails its digest.
+    #[cfg(feature = "registry")]
+    #[error(transparent)]
+    Registry(#[from] gatehouse_oci::OciError),
     /// An SBOM document could not be read back.
     #[error("{format} document: {message}")]
     Document {
@@ -123,4 +136,34 @@ pub enum SbomError {
         /// What is wrong (with line and column for JSON errors).
         message: String,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Found by `fuzz_lockfiles`: serde_json's column 0 at the start of a line.
+    #[test]
+    fn json_columns_are_one_based() {
+        let err = serde_json::from_str::<serde_json::Value>("{\"a\":\n").err();
+        let e = err.map(|err| CatalogError::json("f.json", &err));
+        assert_eq!(e.as_ref().and_then(|e| e.line), Some(2));
+        assert_eq!(e.as_ref().and_then(|e| e.column), Some(1));
+    }
+
+    /// Found by `fuzz_lockfiles`: yaml-rust2 put an error at the end of input without a final
+    /// newline on the line after the last one (line 4 of a 3-line file).
+    #[test]
+    fn yaml_errors_stay_inside_the_file() {
+        let text = "lockfileVersion: '9.0'\n\nset\u{e}# x";
+        let err = yaml_rust2::YamlLoader::load_from_str(text).err();
+        let e = err.map(|err| CatalogError::yaml("pnpm-lock.yaml", text, &err));
+        assert_eq!(e.as_ref().and_then(|e| e.line), Some(3));
+        assert_eq!(e.as_ref().and_then(|e| e.column), Some(8));
+        // A position inside the file is kept.
+        let text = "a: [\nb";
+        let err = yaml_rust2::YamlLoader::load_from_str(text).err();
+        let e = err.map(|err| CatalogError::yaml("x.yaml", text, &err));
+        assert!(e.is_some_and(|e| e.line.is_some_and(|l| l <= 2)));
+    }
 }

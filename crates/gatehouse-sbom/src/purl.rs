@@ -35,7 +35,32 @@ fn try_build(ty: &str, c: &Component) -> Option<String> {
     if let Some(sub) = &c.subpath {
         purl.with_subpath(sub.as_str()).ok()?;
     }
-    Some(purl.to_string())
+    let text = purl.to_string();
+    // The crate leaves `/` in a version unencoded, so `pkg:npm/a@1.0/3` (a pnpm tarball or git
+    // version) reads back as another package; such a purl is encoded by hand, from the crate's
+    // normalized parts.
+    let reads_back = PackageUrl::from_str(&text).is_ok_and(|back| {
+        back.namespace() == purl.namespace()
+            && back.name() == purl.name()
+            && back.version() == purl.version()
+            && back.qualifiers() == purl.qualifiers()
+            && back.subpath() == purl.subpath()
+    });
+    if reads_back {
+        return Some(text);
+    }
+    let normalized = Component {
+        namespace: purl.namespace().map(str::to_owned),
+        name: purl.name().to_owned(),
+        version: purl.version().unwrap_or_default().to_owned(),
+        qualifiers: purl
+            .qualifiers()
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        ..Component::default()
+    };
+    Some(fallback(ty, &normalized))
 }
 
 /// A purl for names the crate rejects (it validates per-type rules): percent-encode by hand.
@@ -156,5 +181,26 @@ mod tests {
         assert_eq!(p.purl(), "pkg:pypi/charset-normalizer@3.4.4");
         let back = parse("pkg:npm/%40babel/core@7.0.0");
         assert_eq!(back.map(|c| c.full_name()), Some("@babel/core".to_owned()));
+    }
+
+    /// Found by `fuzz_lockfiles` (CycloneDX write + read round trip): a version with `/` came
+    /// out unencoded and read back as another package.
+    #[test]
+    fn versions_with_slashes_read_back() {
+        for (ecosystem, ns, name, version) in [
+            (Ecosystem::Npm, Some("@andrewbranch"), "untar.js", "1.0/3"),
+            (Ecosystem::Npm, None, "a", "github.com/o/r/0b7368f"),
+            (Ecosystem::Gem, None, "uri", "1pkg:gem/faraday@2.14.3.1.1"),
+            (Ecosystem::Pypi, None, "Foo_Bar", "1.0/x"),
+        ] {
+            let c = Component::new(ecosystem, name, version).with_namespace(ns.map(str::to_owned));
+            let purl = c.purl();
+            let back = parse(&purl).unwrap_or_else(|| panic!("{purl} does not parse"));
+            assert_eq!(back.version, version, "{purl}");
+            assert_eq!(back.purl(), purl);
+        }
+        // Ordinary versions keep the crate's spelling.
+        let c = Component::new(Ecosystem::Npm, "a", "1.0.0-rc.1+build.5");
+        assert_eq!(parse(&c.purl()).map(|b| b.version), Some(c.version));
     }
 }

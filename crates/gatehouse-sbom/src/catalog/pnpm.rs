@@ -27,7 +27,7 @@ fn yaml_str(y: &Yaml) -> Option<String> {
 /// Parses a pnpm-lock.yaml.
 pub fn parse(path: &str, bytes: &[u8], _: Sibling<'_>) -> Result<Vec<Component>, CatalogError> {
     let text = super::text(path, bytes)?;
-    let docs = YamlLoader::load_from_str(text).map_err(|e| CatalogError::yaml(path, &e))?;
+    let docs = YamlLoader::load_from_str(text).map_err(|e| CatalogError::yaml(path, text, &e))?;
     let Some(doc) = docs.into_iter().next() else {
         return Ok(Vec::new());
     };

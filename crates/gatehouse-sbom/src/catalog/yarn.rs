@@ -139,7 +139,7 @@ fn parse_v1(path: &str, text: &str) -> Result<Vec<Entry>, CatalogError> {
 }
 
 fn parse_berry(path: &str, text: &str) -> Result<Vec<Entry>, CatalogError> {
-    let docs = YamlLoader::load_from_str(text).map_err(|e| CatalogError::yaml(path, &e))?;
+    let docs = YamlLoader::load_from_str(text).map_err(|e| CatalogError::yaml(path, text, &e))?;
     let Some(Yaml::Hash(map)) = docs.into_iter().next() else {
         return Err(CatalogError::new(
             path,

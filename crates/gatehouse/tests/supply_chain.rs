@@ -109,3 +109,161 @@ fn db_import_then_status_reports_the_ecosystems() {
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.contains("npm"), "{stdout}");
 }
+
+/// The local registries started by `scripts/start-registry.sh`.
+fn registry_env(name: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| {
+        panic!(
+            "{name} is not set: the registry tests need the local registries. \
+             Run `eval \"$(scripts/start-registry.sh)\"` first."
+        )
+    })
+}
+
+/// Pushes a fixture OCI layout to a fresh repository of `host` and returns (reference with
+/// tag, manifest digest).
+fn push_fixture(
+    host: &str,
+    creds: gatehouse_sbom::source::registry::oci::Credentials,
+) -> (String, String) {
+    use gatehouse_sbom::source::registry::oci;
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    let target = oci::ImageRef::parse(&format!(
+        "{host}/gatehouse-cli-test/r{}-{nanos}:v1",
+        std::process::id()
+    ))
+    .expect("reference");
+    let reg = oci::blocking::Registry::new(oci::RegistryOptions {
+        credentials: creds,
+        ..oci::RegistryOptions::default()
+    })
+    .expect("client");
+    let digest = reg
+        .push_layout(
+            &crate_fixture("gatehouse-sbom/tests/fixtures/images/alpine-npm.oci"),
+            &target,
+        )
+        .expect("push");
+    (target.to_string(), digest)
+}
+
+fn components(stdout: &str) -> serde_json::Value {
+    let bom: serde_json::Value = serde_json::from_str(stdout).expect("CycloneDX JSON");
+    bom["components"].clone()
+}
+
+#[test]
+fn sbom_of_a_registry_image_by_tag_and_digest_equals_the_layout() {
+    use gatehouse_sbom::source::registry::oci::Credentials;
+    let (tagged, digest) = push_fixture(
+        &registry_env("GATEHOUSE_TEST_REGISTRY"),
+        Credentials::Anonymous,
+    );
+    let layout = crate_fixture("gatehouse-sbom/tests/fixtures/images/alpine-npm.oci");
+    let (code, local, stderr) = gatehouse(&["sbom", layout.to_str().expect("utf-8")]);
+    assert_eq!(code, 0, "{stderr}");
+
+    // By tag: the digest it resolved to is printed.
+    let (code, by_tag, stderr) = gatehouse(&["sbom", &tagged]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains(&format!("{tagged} → {digest}")), "{stderr}");
+    assert!(
+        by_tag.contains(&digest),
+        "the subject is the manifest digest"
+    );
+    assert_eq!(components(&by_tag), components(&local));
+
+    // By digest.
+    let by_digest_ref = format!("{}@{digest}", tagged.rsplit_once(':').expect("tag").0);
+    let (code, by_digest, stderr) = gatehouse(&["sbom", &by_digest_ref, "-o", "table"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        by_digest.contains("apk") && by_digest.contains("568"),
+        "{by_digest}"
+    );
+
+    // A digest the registry does not have: input error naming what to check.
+    let missing = format!(
+        "{}@sha256:{}",
+        tagged.rsplit_once(':').expect("tag").0,
+        "0".repeat(64)
+    );
+    let (code, _, stderr) = gatehouse(&["sbom", &missing]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("check the repository, tag or digest"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn sbom_of_a_registry_image_with_basic_auth_from_env_or_docker_config() {
+    use gatehouse_sbom::source::registry::oci::Credentials;
+    let host = registry_env("GATEHOUSE_TEST_REGISTRY_AUTH");
+    let (user, pass) = (
+        registry_env("GATEHOUSE_TEST_REGISTRY_USER"),
+        registry_env("GATEHOUSE_TEST_REGISTRY_PASSWORD"),
+    );
+    let (tagged, digest) = push_fixture(
+        &host,
+        Credentials::Basic {
+            username: user.clone(),
+            password: pass.clone(),
+        },
+    );
+    let empty = tempfile::tempdir().expect("tempdir");
+    let run = |envs: &[(&str, &str)]| {
+        let out = Command::cargo_bin("gatehouse")
+            .expect("binary")
+            .args(["sbom", &tagged])
+            .env("DOCKER_CONFIG", empty.path())
+            .envs(envs.iter().copied())
+            .output()
+            .expect("runs");
+        (
+            out.status.code().expect("exit code"),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, _, stderr) = run(&[]);
+    assert_eq!(code, 2, "anonymous must be refused: {stderr}");
+    assert!(stderr.contains("--username"), "{stderr}");
+
+    let (code, stdout, stderr) = run(&[
+        ("GATEHOUSE_REGISTRY_USERNAME", &user),
+        ("GATEHOUSE_REGISTRY_PASSWORD", &pass),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains(&digest));
+
+    // ~/.docker/config.json `auths` (here through DOCKER_CONFIG).
+    let config = tempfile::tempdir().expect("tempdir");
+    let docker_config =
+        serde_json::json!({"auths": {host.clone(): {"username": user, "password": pass}}});
+    std::fs::write(config.path().join("config.json"), docker_config.to_string())
+        .expect("write config");
+    let out = Command::cargo_bin("gatehouse")
+        .expect("binary")
+        .args(["sbom", &tagged, "-o", "table"])
+        .env("DOCKER_CONFIG", config.path())
+        .env_remove("GATEHOUSE_REGISTRY_USERNAME")
+        .env_remove("GATEHOUSE_REGISTRY_PASSWORD")
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn sbom_refuses_plain_http_to_a_remote_registry() {
+    let (code, _, stderr) = gatehouse(&["sbom", "registry.example/repo:1", "--plain-http"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("only loopback registries"), "{stderr}");
+}

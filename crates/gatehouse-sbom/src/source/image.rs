@@ -41,8 +41,9 @@ fn err(path: &str, message: impl Into<String>) -> SbomError {
     }
 }
 
-/// Random access to the members of an image: files of a directory or entries of a tarball.
-trait Blobs {
+/// Random access to the members of an image: files of a directory, entries of a tarball, or
+/// blobs of a registry repository (`blobs/<alg>/<hex>` names).
+pub(super) trait Blobs {
     fn open(&self, name: &str) -> Result<Box<dyn Read + '_>, SbomError>;
     fn read_small(&self, name: &str) -> Result<Vec<u8>, SbomError> {
         let mut out = Vec::new();
@@ -357,7 +358,21 @@ fn scan_oci(blobs: &dyn Blobs, opts: &ScanOptions) -> Result<Sbom, SbomError> {
         .and_then(Value::as_str)
         .ok_or_else(|| err(&label, "manifest without a config"))?;
     let (config, _) = json(blobs, &blob_name(config_digest)?)?;
-    let ids = diff_ids(&config);
+    let name = ref_name.map_or_else(|| label.clone(), |r| format!("{label}:{r}"));
+    scan_manifest(blobs, &manifest, &config, name, manifest_digest, opts)
+}
+
+/// Applies the layers of an image manifest (with its parsed config) from `blobs`: shared by
+/// OCI layouts and registries. The subject is `name` at `manifest_digest`.
+pub(super) fn scan_manifest(
+    blobs: &dyn Blobs,
+    manifest: &Value,
+    config: &Value,
+    name: String,
+    manifest_digest: String,
+    opts: &ScanOptions,
+) -> Result<Sbom, SbomError> {
+    let ids = diff_ids(config);
     let mut layers = Vec::new();
     for (i, l) in manifest
         .get("layers")
@@ -372,7 +387,6 @@ fn scan_oci(blobs: &dyn Blobs, opts: &ScanOptions) -> Result<Sbom, SbomError> {
             diff_id: ids.get(i).cloned().unwrap_or_else(|| digest.to_owned()),
         });
     }
-    let name = ref_name.map_or_else(|| label.clone(), |r| format!("{label}:{r}"));
     scan_layers(
         blobs,
         &layers,
@@ -417,9 +431,17 @@ fn scan_layers(
         let mut raw = blobs.open(&layer.blob)?;
         let mut magic = [0u8; 2];
         let mut head = Vec::new();
-        let n = raw
-            .read(&mut magic)
-            .map_err(|e| err(&layer.blob, e.to_string()))?;
+        // Both magic bytes, even when the source delivers them in separate reads (registries).
+        let mut n = 0;
+        while let Some(rest @ [_, ..]) = magic.get_mut(n..) {
+            let got = raw
+                .read(rest)
+                .map_err(|e| err(&layer.blob, e.to_string()))?;
+            if got == 0 {
+                break;
+            }
+            n += got;
+        }
         head.extend(magic.get(..n).unwrap_or_default());
         let chained = std::io::Cursor::new(head.clone()).chain(raw);
         let reader: Box<dyn Read> = if head.starts_with(&[0x1f, 0x8b]) {
@@ -444,6 +466,14 @@ fn scan_layers(
             opts,
         )
         .map_err(|m| err(&format!("{}:{}", blobs.label(), layer.blob), m))?;
+        // Read what follows the tar's end marker too: a registry blob is verified against its
+        // digest only once its last byte has arrived.
+        std::io::copy(&mut counted, &mut std::io::sink()).map_err(|e| {
+            err(
+                &format!("{}:{}", blobs.label(), layer.blob),
+                format!("reading the layer to its end: {e}"),
+            )
+        })?;
         budget = counted.left;
     }
     let mut sbom = catalog_files(&files, subject)?;

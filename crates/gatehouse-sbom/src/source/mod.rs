@@ -10,6 +10,8 @@
 
 pub mod dir;
 pub mod image;
+#[cfg(feature = "registry")]
+pub mod registry;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -17,6 +19,66 @@ use std::path::Path;
 use crate::catalog::{self, os_release};
 use crate::error::SbomError;
 use crate::model::{Component, Sbom, Subject};
+
+/// What a command-line argument names: a local path (directory, lockfile, image file or
+/// layout), an image file of a forced kind, or an image in a registry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// Anything on disk; the kind is found from the content.
+    Path(std::path::PathBuf),
+    /// `oci-archive:PATH`: an OCI image layout, as a directory or a tarball.
+    OciArchive(std::path::PathBuf),
+    /// `docker-archive:PATH`: a `docker save` tarball.
+    DockerArchive(std::path::PathBuf),
+    /// `registry:REF`, or a `host[:port]/repository[:tag|@digest]` that is not a local path.
+    Registry(String),
+}
+
+impl Target {
+    /// Classifies `arg`: the `oci-archive:`, `docker-archive:` and `registry:` prefixes force
+    /// the kind; otherwise an existing path wins, and the shape of an image reference (a first
+    /// segment that is a host: `.`, `:port` or `localhost`) means a registry.
+    pub fn parse(arg: &str) -> Self {
+        if let Some(p) = arg.strip_prefix("oci-archive:") {
+            return Self::OciArchive(p.into());
+        }
+        if let Some(p) = arg.strip_prefix("docker-archive:") {
+            return Self::DockerArchive(p.into());
+        }
+        if let Some(r) = arg.strip_prefix("registry:") {
+            return Self::Registry(r.to_owned());
+        }
+        let path = Path::new(arg);
+        if path.symlink_metadata().is_err() && looks_like_image_ref(arg) {
+            return Self::Registry(arg.to_owned());
+        }
+        Self::Path(path.into())
+    }
+}
+
+/// `host[:port]/repository[:tag][@alg:hex]` whose host has a `.`, a `:port` or is `localhost`.
+pub fn looks_like_image_ref(arg: &str) -> bool {
+    let Some((host, rest)) = arg.split_once('/') else {
+        return false;
+    };
+    let host_ok = !host.is_empty()
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'))
+        && (host.contains('.') || host.contains(':') || host == "localhost");
+    let (name, _digest) = rest.split_once('@').unwrap_or((rest, ""));
+    let repo =
+        name.rsplit_once(':')
+            .map_or(name, |(r, tag)| if tag.contains('/') { name } else { r });
+    host_ok
+        && !repo.is_empty()
+        && repo.split('/').all(|seg| {
+            !seg.is_empty()
+                && seg.bytes().all(|b| {
+                    b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-')
+                })
+        })
+}
 
 /// Limits and switches for a scan.
 #[derive(Debug, Clone)]

@@ -1,8 +1,12 @@
-//! `gatehouse sbom PATH`: an SBOM of a source tree, a lockfile, a `docker save` tarball or an
-//! OCI image layout, as CycloneDX 1.6 JSON, SPDX 2.3 JSON or a table.
+//! `gatehouse sbom PATH|IMAGE`: an SBOM of a source tree, a lockfile, a `docker save` tarball,
+//! an OCI image layout or an image in a registry, as CycloneDX 1.6 JSON, SPDX 2.3 JSON or a table.
 //!
-//! Exit codes: 0 written, 2 usage or input error (unreadable path, malformed lockfile or image).
+//! Exit codes: 0 written, 2 usage or input error (unreadable path, malformed lockfile or image,
+//! registry unreachable or refusing, content failing its digest).
 //! The document timestamp is `SOURCE_DATE_EPOCH` when set (reproducible builds), else now.
+//! Registry credentials: `--username`/`--password` (or `GATEHOUSE_REGISTRY_USERNAME`/`_PASSWORD`),
+//! `--registry-token` (`GATEHOUSE_REGISTRY_TOKEN`), else the registry's entry in
+//! `$DOCKER_CONFIG/config.json` (default `~/.docker/config.json`), else anonymous.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -10,7 +14,9 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 use gatehouse_sbom::format::{WriteOptions, cyclonedx, rfc3339_utc, spdx, table};
-use gatehouse_sbom::{SbomError, ScanOptions, scan_path};
+use gatehouse_sbom::source::Target;
+use gatehouse_sbom::source::registry::{oci, scan_registry};
+use gatehouse_sbom::{Sbom, SbomError, ScanOptions, scan_path};
 
 use crate::report_error;
 
@@ -26,14 +32,38 @@ enum Format {
 
 #[derive(Args)]
 pub struct SbomArgs {
-    /// Directory, lockfile, `docker save` tarball or OCI image layout (directory or tarball).
-    path: PathBuf,
+    /// Directory, lockfile, `docker save` tarball, OCI image layout (directory or tarball), or
+    /// an image in a registry: `host[:port]/repo[:tag|@sha256:…]`. Prefixes force the kind:
+    /// `oci-archive:PATH`, `docker-archive:PATH`, `registry:REF`.
+    #[arg(value_name = "PATH|IMAGE")]
+    target: String,
     /// Output format.
     #[arg(short, long, value_enum, default_value = "cyclonedx")]
     output: Format,
     /// Write the document here instead of stdout (a per-ecosystem summary goes to stderr).
     #[arg(long = "output-file", value_name = "FILE")]
     output_file: Option<PathBuf>,
+    /// Platform to pick from a multi-platform image in a registry.
+    #[arg(long, value_name = "OS/ARCH[/VARIANT]", default_value = "linux/amd64")]
+    platform: String,
+    /// Registry user name (basic auth, or for the registry's token service).
+    #[arg(long, env = "GATEHOUSE_REGISTRY_USERNAME", requires = "password")]
+    username: Option<String>,
+    /// Registry password or access token for `--username`.
+    #[arg(long, env = "GATEHOUSE_REGISTRY_PASSWORD", hide_env_values = true)]
+    password: Option<String>,
+    /// A ready bearer token for the registry.
+    #[arg(
+        long = "registry-token",
+        env = "GATEHOUSE_REGISTRY_TOKEN",
+        hide_env_values = true,
+        conflicts_with = "username"
+    )]
+    registry_token: Option<String>,
+    /// Talk plain HTTP to the registry: refused unless it is on loopback (loopback registries
+    /// use plain HTTP by default).
+    #[arg(long = "plain-http")]
+    plain_http: bool,
 }
 
 pub fn run(args: SbomArgs) -> ExitCode {
@@ -41,7 +71,7 @@ pub fn run(args: SbomArgs) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             let help = match err.downcast_ref::<SbomError>() {
-                Some(SbomError::Io { .. }) => Some("point PATH at a project directory, a lockfile, a `docker save` tarball or an OCI image layout".into()),
+                Some(SbomError::Io { .. }) => Some("point PATH at a project directory, a lockfile, a `docker save` tarball, an OCI image layout, or name an image as host[:port]/repo[:tag|@digest]".into()),
                 _ => None,
             };
             report_error(&err, help);
@@ -50,8 +80,67 @@ pub fn run(args: SbomArgs) -> ExitCode {
     }
 }
 
+/// The credentials for `registry`: flags and environment first, then the Docker config file.
+fn credentials(args: &SbomArgs, registry: &str) -> anyhow::Result<oci::Credentials> {
+    if let Some(token) = &args.registry_token {
+        return Ok(oci::Credentials::Bearer(token.clone()));
+    }
+    if let (Some(username), Some(password)) = (&args.username, &args.password) {
+        return Ok(oci::Credentials::Basic {
+            username: username.clone(),
+            password: password.clone(),
+        });
+    }
+    let dir = std::env::var_os("DOCKER_CONFIG")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".docker")));
+    if let Some(file) = dir.map(|d| d.join("config.json")).filter(|f| f.is_file()) {
+        let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+        if let Some(c) =
+            oci::Credentials::from_docker_config(&file.display().to_string(), &bytes, registry)?
+        {
+            return Ok(c);
+        }
+    }
+    Ok(oci::Credentials::Anonymous)
+}
+
+fn scan(args: &SbomArgs) -> anyhow::Result<Sbom> {
+    let opts = ScanOptions::default();
+    Ok(match Target::parse(&args.target) {
+        Target::Path(p) => scan_path(&p, &opts)?,
+        Target::OciArchive(p) => {
+            if !(p.join("oci-layout").is_file() || p.is_file()) {
+                anyhow::bail!(
+                    "{}: not an OCI image layout (no `oci-layout` file) or tarball",
+                    p.display()
+                );
+            }
+            scan_path(&p, &opts)?
+        }
+        Target::DockerArchive(p) => gatehouse_sbom::source::image::scan_tarball(&p, &opts)?,
+        Target::Registry(r) => {
+            let image = oci::ImageRef::parse(&r)?;
+            let platform = args
+                .platform
+                .parse()
+                .map_err(|e: String| anyhow::anyhow!("--platform: {e}"))?;
+            let registry = oci::blocking::Registry::new(oci::RegistryOptions {
+                credentials: credentials(args, image.registry())?,
+                platform,
+                plain_http: args.plain_http.then_some(true),
+            })?;
+            let (sbom, resolved) = scan_registry(&registry, &image, &opts)?;
+            if image.digest().is_none() {
+                eprintln!("{image} → {}", resolved.manifest_digest);
+            }
+            sbom
+        }
+    })
+}
+
 fn generate(args: &SbomArgs) -> anyhow::Result<()> {
-    let sbom = scan_path(&args.path, &ScanOptions::default())?;
+    let sbom = scan(args)?;
     for w in &sbom.warnings {
         eprintln!("warning: {w}");
     }

@@ -1,0 +1,260 @@
+//! Against a real registry (Debian's distribution, started by `scripts/start-registry.sh`):
+//! push an OCI layout, pull it back by tag and digest, list tags, basic auth, and tampered
+//! content rejected by digest.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use gatehouse_oci::blocking::Registry;
+use gatehouse_oci::{Credentials, ImageRef, OciError, RegistryOptions};
+
+fn env(name: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| {
+        panic!(
+            "{name} is not set: the registry tests need the local registries. \
+             Run `eval \"$(scripts/start-registry.sh)\"` first."
+        )
+    })
+}
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// A repository nobody else uses, on the registry `host`.
+fn fresh_repo(host: &str, tag: &str) -> ImageRef {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    ImageRef::parse(&format!(
+        "{host}/gatehouse-oci-test/r{}-{n}-{nanos}:{tag}",
+        std::process::id()
+    ))
+    .unwrap()
+}
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../gatehouse-sbom/tests/fixtures/images")
+        .join(name)
+}
+
+fn layout_manifest_digest(name: &str) -> String {
+    let index: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(fixture(name).join("index.json")).unwrap()).unwrap();
+    index["manifests"][0]["digest"].as_str().unwrap().to_owned()
+}
+
+fn anonymous() -> Registry {
+    Registry::new(RegistryOptions::default()).unwrap()
+}
+
+fn blob_file(digest: &str) -> PathBuf {
+    let hex = digest.strip_prefix("sha256:").unwrap();
+    PathBuf::from(env("GATEHOUSE_TEST_REGISTRY_STORAGE"))
+        .join("docker/registry/v2/blobs/sha256")
+        .join(&hex[..2])
+        .join(hex)
+        .join("data")
+}
+
+fn flip_last_byte(path: &PathBuf) {
+    let mut bytes = std::fs::read(path).unwrap();
+    *bytes.last_mut().unwrap() ^= 0x01;
+    std::fs::write(path, bytes).unwrap();
+}
+
+#[test]
+fn push_layout_then_pull_by_tag_and_digest() {
+    let reg = anonymous();
+    let target = fresh_repo(&env("GATEHOUSE_TEST_REGISTRY"), "v1");
+    let pushed = reg
+        .push_layout(&fixture("debian-rust-go.oci"), &target)
+        .unwrap();
+    assert_eq!(pushed, layout_manifest_digest("debian-rust-go.oci"));
+
+    assert_eq!(reg.resolve(&target).unwrap(), pushed);
+    assert_eq!(reg.list_tags(&target).unwrap(), vec!["v1".to_owned()]);
+
+    for r in [target.clone(), target.with_digest(&pushed)] {
+        let image = reg.pull_image(&r).unwrap();
+        assert_eq!(image.manifest_digest, pushed);
+        assert_eq!(gatehouse_oci::sha256_digest(&image.manifest_bytes), pushed);
+        let config_digest = image.manifest["config"]["digest"].as_str().unwrap();
+        assert_eq!(gatehouse_oci::sha256_digest(&image.config), config_digest);
+        let layers = image.layers();
+        assert!(!layers.is_empty());
+        // Every layer streams back byte for byte.
+        for (digest, _) in &layers {
+            let mut got = Vec::new();
+            reg.blob_reader(&image.reference, digest)
+                .unwrap()
+                .read_to_end(&mut got)
+                .unwrap();
+            let local = std::fs::read(
+                fixture("debian-rust-go.oci")
+                    .join("blobs/sha256")
+                    .join(digest.strip_prefix("sha256:").unwrap()),
+            )
+            .unwrap();
+            assert_eq!(got, local, "layer {digest}");
+        }
+    }
+}
+
+#[test]
+fn index_picks_the_platform_and_reports_both_digests() {
+    let reg = anonymous();
+    let target = fresh_repo(&env("GATEHOUSE_TEST_REGISTRY"), "multi");
+    let manifest = reg
+        .push_layout(&fixture("alpine-npm.oci"), &target.with_tag("single"))
+        .unwrap();
+    let (bytes, _) = reg.pull_manifest(&target.with_digest(&manifest)).unwrap();
+    let index = serde_json::json!({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.index.v1+json",
+        "manifests": [
+            {"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": manifest,
+             "size": bytes.len(), "platform": {"os": "linux", "architecture": "amd64"}},
+        ]
+    });
+    let index_bytes = serde_json::to_vec(&index).unwrap();
+    let index_digest = reg
+        .push_manifest(
+            &target,
+            &index_bytes,
+            "application/vnd.oci.image.index.v1+json",
+        )
+        .unwrap();
+    let image = reg.pull_image(&target).unwrap();
+    assert_eq!(image.manifest_digest, manifest);
+    assert_eq!(image.index_digest.as_deref(), Some(index_digest.as_str()));
+
+    let arm = Registry::new(RegistryOptions {
+        platform: "linux/arm64".parse().unwrap(),
+        ..RegistryOptions::default()
+    })
+    .unwrap();
+    let err = arm.pull_image(&target).unwrap_err();
+    assert!(matches!(err, OciError::NoPlatform { .. }), "{err}");
+    assert!(err.to_string().contains("linux/amd64"), "{err}");
+}
+
+#[test]
+fn basic_auth_registry() {
+    let host = env("GATEHOUSE_TEST_REGISTRY_AUTH");
+    let target = fresh_repo(&host, "v1");
+    let creds = Credentials::Basic {
+        username: env("GATEHOUSE_TEST_REGISTRY_USER"),
+        password: env("GATEHOUSE_TEST_REGISTRY_PASSWORD"),
+    };
+    let reg = Registry::new(RegistryOptions {
+        credentials: creds,
+        ..RegistryOptions::default()
+    })
+    .unwrap();
+    let pushed = reg
+        .push_layout(&fixture("alpine-npm.oci"), &target)
+        .unwrap();
+    assert_eq!(reg.pull_image(&target).unwrap().manifest_digest, pushed);
+
+    let err = anonymous().pull_image(&target).unwrap_err();
+    assert!(matches!(err, OciError::Auth { .. }), "{err:?}");
+    assert!(err.to_string().contains("--username"), "{err}");
+
+    let wrong = Registry::new(RegistryOptions {
+        credentials: Credentials::Basic {
+            username: env("GATEHOUSE_TEST_REGISTRY_USER"),
+            password: "wrong".into(),
+        },
+        ..RegistryOptions::default()
+    })
+    .unwrap();
+    let err = wrong.pull_image(&target).unwrap_err();
+    assert!(matches!(err, OciError::Auth { .. }), "{err:?}");
+}
+
+#[test]
+fn tampered_blob_is_rejected() {
+    let reg = anonymous();
+    let target = fresh_repo(&env("GATEHOUSE_TEST_REGISTRY"), "v1");
+    // A blob only this test uses, so tampering with its stored bytes affects nobody else.
+    let content = format!("tamper-me {target} {:?}", std::time::SystemTime::now()).into_bytes();
+    let digest = reg.push_blob(&target, &content).unwrap();
+    assert_eq!(reg.pull_blob(&target, &digest, 1 << 20).unwrap(), content);
+
+    flip_last_byte(&blob_file(&digest));
+    let err = reg.pull_blob(&target, &digest, 1 << 20).unwrap_err();
+    assert!(matches!(err, OciError::DigestMismatch { .. }), "{err:?}");
+    let mut sink = Vec::new();
+    let err = reg
+        .blob_reader(&target, &digest)
+        .unwrap()
+        .read_to_end(&mut sink)
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("does not match its digest"),
+        "{err}"
+    );
+}
+
+#[test]
+fn tampered_manifest_and_unknown_digest_are_rejected() {
+    let reg = anonymous();
+    let target = fresh_repo(&env("GATEHOUSE_TEST_REGISTRY"), "v1");
+    let config = reg
+        .push_blob(&target, format!("{{\"t\":\"{target}\"}}").as_bytes())
+        .unwrap();
+    let manifest = serde_json::to_vec(&serde_json::json!({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": config,
+                   "size": format!("{{\"t\":\"{target}\"}}").len()},
+        "layers": [],
+        "annotations": {"test": target.to_string()}
+    }))
+    .unwrap();
+    let digest = reg
+        .push_manifest(
+            &target,
+            &manifest,
+            "application/vnd.oci.image.manifest.v1+json",
+        )
+        .unwrap();
+    assert_eq!(reg.pull_manifest(&target).unwrap().1, digest);
+
+    // Same length, still valid JSON (distribution parses stored manifests), different bytes.
+    let path = blob_file(&digest);
+    let stored = String::from_utf8(std::fs::read(&path).unwrap()).unwrap();
+    std::fs::write(
+        &path,
+        stored.replace("gatehouse-oci-test", "gatehouse-oci-tesT"),
+    )
+    .unwrap();
+    for r in [target.with_digest(&digest), target.clone()] {
+        let err = reg.pull_manifest(&r).unwrap_err();
+        assert!(
+            matches!(err, OciError::DigestMismatch { .. }),
+            "{r}: {err:?}"
+        );
+    }
+
+    let unknown = target.with_digest(&format!("sha256:{}", "0".repeat(64)));
+    let err = reg.pull_image(&unknown).unwrap_err();
+    assert!(matches!(err, OciError::NotFound { .. }), "{err:?}");
+}
+
+#[test]
+fn plain_http_is_refused_off_loopback() {
+    let reg = Registry::new(RegistryOptions {
+        plain_http: Some(true),
+        ..RegistryOptions::default()
+    })
+    .unwrap();
+    let err = reg
+        .pull_image(&ImageRef::parse("registry.example/repo:1").unwrap())
+        .unwrap_err();
+    assert!(matches!(err, OciError::PlainHttpRefused { .. }), "{err:?}");
+    assert!(err.to_string().contains("loopback"), "{err}");
+}

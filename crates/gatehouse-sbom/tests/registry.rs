@@ -1,0 +1,167 @@
+//! Images in a real registry (Debian's distribution on loopback, started by
+//! `scripts/start-registry.sh`): the fixture OCI layouts are pushed with gatehouse-oci, then
+//! scanned by tag and by digest; the SBOM must equal the one of the local layout, layer by layer,
+//! with the manifest digest as subject. A tampered layer fails the scan.
+#![cfg(feature = "registry")]
+
+mod common;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use gatehouse_oci::blocking::Registry;
+use gatehouse_oci::{ImageRef, RegistryOptions};
+use gatehouse_sbom::source::Target;
+use gatehouse_sbom::source::registry::scan_registry;
+use gatehouse_sbom::{ScanOptions, scan_path};
+
+fn env(name: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| {
+        panic!(
+            "{name} is not set: the registry tests need the local registries. \
+             Run `eval \"$(scripts/start-registry.sh)\"` first."
+        )
+    })
+}
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+fn fresh_repo(tag: &str) -> ImageRef {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    ImageRef::parse(&format!(
+        "{}/gatehouse-sbom-test/r{}-{n}-{nanos}:{tag}",
+        env("GATEHOUSE_TEST_REGISTRY"),
+        std::process::id()
+    ))
+    .unwrap()
+}
+
+#[test]
+fn registry_image_by_tag_and_digest_equals_the_local_layout() {
+    let reg = Registry::new(RegistryOptions::default()).unwrap();
+    for name in ["alpine-npm.oci", "debian-rust-go.oci"] {
+        let layout = common::fixture(&format!("images/{name}"));
+        let local = scan_path(&layout, &ScanOptions::default()).unwrap();
+        let target = fresh_repo("v1");
+        let digest = reg.push_layout(&layout, &target).unwrap();
+        assert_eq!(
+            local.subject.digest.as_deref(),
+            Some(digest.as_str()),
+            "{name}"
+        );
+
+        for r in [target.clone(), target.with_digest(&digest)] {
+            let (sbom, resolved) = scan_registry(&reg, &r, &ScanOptions::default())
+                .unwrap_or_else(|e| panic!("{r}: {e}"));
+            assert_eq!(resolved.manifest_digest, digest, "{r}");
+            assert_eq!(sbom.subject.digest.as_deref(), Some(digest.as_str()), "{r}");
+            assert_eq!(sbom.subject.kind, "container");
+            assert_eq!(sbom.subject.name, r.to_string());
+            assert_eq!(sbom.subject.distro, local.subject.distro, "{r}");
+            assert_eq!(sbom.components.len(), local.components.len(), "{r}");
+            // Same components, purls, scopes, hashes, locations and introducing layers.
+            assert!(
+                sbom.components == local.components,
+                "{r}: components differ"
+            );
+            assert_eq!(sbom.warnings, local.warnings, "{r}");
+        }
+    }
+}
+
+#[test]
+fn tampered_layer_fails_the_scan() {
+    let reg = Registry::new(RegistryOptions::default()).unwrap();
+    let target = fresh_repo("v1");
+    // A one-layer image only this test uses: an uncompressed tar holding a Cargo.lock.
+    let mut tar = tar::Builder::new(Vec::new());
+    let lock =
+        format!("version = 3\n\n[[package]]\nname = \"tamper\"\nversion = \"0.1.0\"\n# {target}\n");
+    let mut header = tar::Header::new_gnu();
+    header.set_size(lock.len() as u64);
+    header.set_mode(0o644);
+    tar.append_data(&mut header, "app/Cargo.lock", lock.as_bytes())
+        .unwrap();
+    let layer = tar.into_inner().unwrap();
+    let layer_digest = reg.push_blob(&target, &layer).unwrap();
+    let config = serde_json::to_vec(&serde_json::json!({
+        "architecture": "amd64", "os": "linux",
+        "rootfs": {"type": "layers", "diff_ids": [layer_digest]}
+    }))
+    .unwrap();
+    let config_digest = reg.push_blob(&target, &config).unwrap();
+    let manifest = serde_json::to_vec(&serde_json::json!({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "config": {"mediaType": "application/vnd.oci.image.config.v1+json",
+                   "digest": config_digest, "size": config.len()},
+        "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar",
+                    "digest": layer_digest, "size": layer.len()}]
+    }))
+    .unwrap();
+    reg.push_manifest(
+        &target,
+        &manifest,
+        "application/vnd.oci.image.manifest.v1+json",
+    )
+    .unwrap();
+    let (sbom, _) = scan_registry(&reg, &target, &ScanOptions::default()).unwrap();
+    assert_eq!(sbom.components.len(), 1);
+    assert!(sbom.components[0].layers.contains(&layer_digest));
+
+    // Flip a byte of the stored layer (past the tar's end marker, so only the digest can tell).
+    let hex = layer_digest.strip_prefix("sha256:").unwrap();
+    let path = std::path::PathBuf::from(env("GATEHOUSE_TEST_REGISTRY_STORAGE"))
+        .join("docker/registry/v2/blobs/sha256")
+        .join(&hex[..2])
+        .join(hex)
+        .join("data");
+    let mut bytes = std::fs::read(&path).unwrap();
+    *bytes.last_mut().unwrap() ^= 0x01;
+    std::fs::write(&path, bytes).unwrap();
+    let err = scan_registry(&reg, &target, &ScanOptions::default()).unwrap_err();
+    assert!(
+        err.to_string().contains("does not match its digest"),
+        "{err}"
+    );
+}
+
+#[test]
+fn targets_by_shape_and_prefix() {
+    use std::path::PathBuf;
+    assert_eq!(
+        Target::parse("localhost:5000/repo:tag"),
+        Target::Registry("localhost:5000/repo:tag".into())
+    );
+    assert_eq!(
+        Target::parse("registry.example/repo@sha256:abc"),
+        Target::Registry("registry.example/repo@sha256:abc".into())
+    );
+    // An existing path wins over the shape.
+    let fixtures = common::fixture("images");
+    let dir = fixtures.to_str().unwrap();
+    assert_eq!(Target::parse(dir), Target::Path(PathBuf::from(dir)));
+    assert_eq!(
+        Target::parse("Cargo.lock"),
+        Target::Path("Cargo.lock".into())
+    );
+    assert_eq!(
+        Target::parse("alpine:3.19"),
+        Target::Path("alpine:3.19".into())
+    );
+    assert_eq!(
+        Target::parse("oci-archive:x/y.tar"),
+        Target::OciArchive("x/y.tar".into())
+    );
+    assert_eq!(
+        Target::parse("docker-archive:img.tar"),
+        Target::DockerArchive("img.tar".into())
+    );
+    assert_eq!(
+        Target::parse("registry:host.example/a"),
+        Target::Registry("host.example/a".into())
+    );
+}

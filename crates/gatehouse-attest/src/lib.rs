@@ -5,6 +5,7 @@
 pub mod dsse;
 pub mod intoto;
 pub mod keys;
+pub mod oci;
 pub mod sign;
 pub mod slsa;
 pub mod verify;

@@ -53,6 +53,14 @@ enum Command {
     Token(commands::token::TokenArgs),
     /// Import a scanner report into the hub (embedded database, or a running hub with --url).
     Import(commands::import::ImportArgs),
+    /// Sign an image by digest (cosign v3 layout: OCI referrer with a Sigstore bundle).
+    Sign(commands::image::SignArgs),
+    /// Attest an image by digest: an in-toto predicate (SLSA provenance, SBOM, ...) as a referrer.
+    Attest(commands::image::AttestArgs),
+    /// Verify an image's signatures (a tag is resolved and the digest printed).
+    Verify(commands::image::VerifyArgs),
+    /// Verify an image's attestations of one predicate type, with an optional provenance policy.
+    VerifyAttestation(commands::image::VerifyAttestationArgs),
     /// Attest a file: in-toto statement (e.g. SLSA provenance) in DSSE, bundle v0.3 or envelope.
     AttestBlob(commands::attest::AttestBlobArgs),
     /// SLSA provenance v1 for artifacts, from GitHub Actions' environment or flags.
@@ -98,6 +106,10 @@ fn main() -> ExitCode {
         Command::Serve(args) => commands::serve::run(args),
         Command::Token(args) => commands::token::run(args),
         Command::Import(args) => commands::import::run(args),
+        Command::Sign(args) => commands::image::sign(args),
+        Command::Attest(args) => commands::image::attest(args),
+        Command::Verify(args) => commands::image::verify(args),
+        Command::VerifyAttestation(args) => commands::image::verify_attestation(args),
         Command::AttestBlob(args) => commands::attest::attest_blob(args),
         Command::Provenance(args) => commands::attest::provenance(args),
         Command::SignBlob(args) => commands::attest::sign_blob(args),

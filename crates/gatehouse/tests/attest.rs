@@ -778,3 +778,250 @@ fn provenance_from_flags_as_a_statement() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("expected URI=ALG:HEX"), "{}", r.stderr);
 }
+
+mod registry {
+    //! `gatehouse sign | attest | verify | verify-attestation` against Debian's `docker-registry`
+    //! on a loopback port (no referrers API: the `sha256-<hex>` fallback index is used).
+
+    use std::net::{SocketAddr, TcpListener, TcpStream};
+    use std::process::{Child, Command as Std, Stdio};
+    use std::time::{Duration, Instant};
+
+    use oci_client::client::{ClientConfig, ClientProtocol};
+    use oci_client::secrets::RegistryAuth;
+    use oci_client::{Client, Reference};
+
+    use super::{gatehouse, run};
+
+    /// The registry process, stopped by its pid when dropped.
+    struct LocalRegistry {
+        child: Child,
+        addr: SocketAddr,
+        _data: tempfile::TempDir,
+    }
+
+    impl Drop for LocalRegistry {
+        fn drop(&mut self) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+
+    fn start() -> LocalRegistry {
+        let bin = "/usr/bin/docker-registry";
+        assert!(
+            std::path::Path::new(bin).exists(),
+            "{bin} is missing: `apt-get install docker-registry` (scripts/test.sh installs it)"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let addr = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap();
+        let config = dir.path().join("config.yml");
+        std::fs::write(
+            &config,
+            format!(
+                "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: {}\nhttp:\n  addr: {addr}\n",
+                dir.path().join("data").display()
+            ),
+        )
+        .unwrap();
+        let child = Std::new(bin)
+            .arg("serve")
+            .arg(&config)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while TcpStream::connect(addr).is_err() {
+            assert!(Instant::now() < deadline, "docker-registry did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        LocalRegistry {
+            child,
+            addr,
+            _data: dir,
+        }
+    }
+
+    fn sha256(b: &[u8]) -> String {
+        use std::io::Write as _;
+        let mut child = Std::new("sha256sum")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(b).unwrap();
+        let out = child.wait_with_output().unwrap();
+        format!("sha256:{}", &String::from_utf8(out.stdout).unwrap()[..64])
+    }
+
+    /// Pushes a one-layer image as `team/app:TAG`; returns its manifest digest.
+    fn push_image(addr: SocketAddr, tag: &str, layer: &[u8]) -> String {
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        rt.block_on(async {
+            let client = Client::new(ClientConfig {
+                protocol: ClientProtocol::Http,
+                ..Default::default()
+            });
+            let reference: Reference = format!("{addr}/team/app:{tag}").parse().unwrap();
+            client
+                .store_auth_if_needed(reference.resolve_registry(), &RegistryAuth::Anonymous)
+                .await;
+            let config = br#"{"architecture":"amd64","os":"linux"}"#.to_vec();
+            for blob in [&config[..], layer] {
+                client
+                    .push_blob(&reference, blob.to_vec(), &sha256(blob))
+                    .await
+                    .unwrap();
+            }
+            let manifest = serde_json::to_vec(&serde_json::json!({
+                "schemaVersion": 2,
+                "mediaType": "application/vnd.oci.image.manifest.v1+json",
+                "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": sha256(&config), "size": config.len()},
+                "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar", "digest": sha256(layer), "size": layer.len()}],
+            }))
+            .unwrap();
+            client
+                .push_manifest_raw(
+                    &reference,
+                    manifest.clone(),
+                    "application/vnd.oci.image.manifest.v1+json".parse().unwrap(),
+                )
+                .await
+                .unwrap();
+            sha256(&manifest)
+        })
+    }
+
+    #[test]
+    fn sign_attest_and_verify_images_by_digest_and_reject_a_moved_tag() {
+        let reg = start();
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let digest = push_image(reg.addr, "v1", b"layer one");
+        let tag = format!("{}/team/app:v1", reg.addr);
+        let pinned = format!("{}/team/app@{digest}", reg.addr);
+        let r = run(
+            gatehouse(d, &["key", "generate", "--output-key-prefix", "ci"])
+                .env("GATEHOUSE_PASSWORD", "pw"),
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+
+        // A tag is refused, naming the digest to sign instead.
+        let r =
+            run(gatehouse(d, &["sign", &tag, "--key", "ci.key"]).env("GATEHOUSE_PASSWORD", "pw"));
+        assert_eq!(r.code, 2);
+        assert!(r.stderr.contains("refusing to use the tag"), "{}", r.stderr);
+        assert!(r.stderr.contains(&pinned), "{}", r.stderr);
+        // By digest: signed, and the digest is printed.
+        let r = run(
+            gatehouse(d, &["sign", &pinned, "--key", "ci.key"]).env("GATEHOUSE_PASSWORD", "pw")
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(
+            r.stdout.starts_with(&format!(
+                "Signed {pinned} (https://sigstore.dev/cosign/sign/v1); referrer sha256:"
+            )),
+            "{}",
+            r.stdout
+        );
+
+        let verify = |image: &str, key: &str| {
+            run(&mut gatehouse(
+                d,
+                &["verify", image, "--key", key, "--insecure-ignore-tlog"],
+            ))
+        };
+        let r = verify(&tag, "ci.pub");
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(
+            r.stdout.starts_with(&format!("Verified OK: {pinned}")),
+            "{}",
+            r.stdout
+        );
+
+        // Provenance attestation and a policy on it.
+        let r = run(&mut gatehouse(
+            d,
+            &[
+                "provenance",
+                "--builder-id",
+                "https://ci.example.com/linux",
+                "--source-repo",
+                "https://git.example.com/team/app",
+                "--output-file",
+                "prov.json",
+            ],
+        ));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let r = run(gatehouse(
+            d,
+            &[
+                "attest",
+                &pinned,
+                "--key",
+                "ci.key",
+                "--predicate",
+                "prov.json",
+                "--type",
+                "slsaprovenance1",
+            ],
+        )
+        .env("GATEHOUSE_PASSWORD", "pw"));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let va = |repo: &str| {
+            run(&mut gatehouse(
+                d,
+                &[
+                    "verify-attestation",
+                    &pinned,
+                    "--key",
+                    "ci.pub",
+                    "--insecure-ignore-tlog",
+                    "--type",
+                    "slsaprovenance1",
+                    "--provenance-source-repo",
+                    repo,
+                ],
+            ))
+        };
+        let r = va("https://git.example.com/team/app");
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let r = va("https://git.example.com/evil/app");
+        assert_eq!(r.code, 1);
+        assert!(r.stderr.contains("source repository is"), "{}", r.stderr);
+
+        // Wrong key: found but not verified.
+        let r = run(
+            gatehouse(d, &["key", "generate", "--output-key-prefix", "other"])
+                .env("GATEHOUSE_PASSWORD", "pw"),
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let r = verify(&pinned, "other.pub");
+        assert_eq!(r.code, 1);
+        assert!(r.stderr.contains("none of the 1"), "{}", r.stderr);
+
+        // The tag now points to another image: verifying the tag fails, the digest still verifies.
+        let moved = push_image(reg.addr, "v1", b"layer two");
+        let r = verify(&tag, "ci.pub");
+        assert_eq!(r.code, 1);
+        assert!(
+            r.stderr.contains(&format!(
+                "verification of {}/team/app@{moved} failed",
+                reg.addr
+            )),
+            "{}",
+            r.stderr
+        );
+        assert!(
+            r.stderr
+                .contains("no https://sigstore.dev/cosign/sign/v1 bundle among the referrers"),
+            "{}",
+            r.stderr
+        );
+        assert_eq!(verify(&pinned, "ci.pub").code, 0);
+    }
+}

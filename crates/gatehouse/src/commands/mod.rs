@@ -3,6 +3,7 @@
 pub mod attest;
 pub mod check;
 pub mod db;
+pub mod image;
 pub mod import;
 pub mod key;
 pub mod policy;

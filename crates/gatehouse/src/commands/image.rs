@@ -1,0 +1,246 @@
+//! `gatehouse sign | attest | verify | verify-attestation IMAGE`: container image signatures and
+//! attestations by digest, stored as OCI 1.1 referrers (Sigstore bundle v0.3) with the
+//! `sha256-<hex>` fallback index, as cosign v3 does. A tag is refused for signing unless
+//! `--resolve-tag`; the digest that was signed or verified is always printed.
+//!
+//! Exit codes: 0 signed / verified, 1 verification failed, 2 usage, input or registry error.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::Args;
+use gatehouse_attest::PublicKey;
+use gatehouse_attest::intoto::predicate_type;
+use gatehouse_attest::oci::{COSIGN_SIGN_PREDICATE, OciError, Registry, parse_reference};
+use gatehouse_attest::slsa::ProvenancePolicy;
+use gatehouse_attest::verify::{Options, SignerPolicy, TrustRoot};
+
+use crate::commands::key::load_private_key;
+use crate::commands::serve::runtime;
+use crate::commands::verify::Output;
+use crate::report_error;
+
+#[derive(Args)]
+pub struct SignArgs {
+    /// The image, by digest: `registry/repo@sha256:<hex>` (a tag only with --resolve-tag).
+    image: String,
+    /// Private key (cosign format; password from GATEHOUSE_PASSWORD or a prompt).
+    #[arg(long, value_name = "FILE")]
+    key: PathBuf,
+    /// Accept a tag: resolve it to the digest it points to now and sign that digest.
+    #[arg(long)]
+    resolve_tag: bool,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value = "text")]
+    output: Output,
+}
+
+#[derive(Args)]
+pub struct AttestArgs {
+    #[command(flatten)]
+    sign: SignArgs,
+    /// The predicate (JSON), e.g. from `gatehouse provenance` or `gatehouse sbom`.
+    #[arg(long, value_name = "FILE")]
+    predicate: PathBuf,
+    /// Predicate type: slsaprovenance1, cyclonedx, spdx, openvex, vuln, custom, or a URI.
+    #[arg(long = "type", value_name = "TYPE")]
+    predicate_type: String,
+}
+
+#[derive(Args)]
+pub struct VerifyArgs {
+    /// The image: by digest, or a tag (resolved; the digest verified is printed).
+    image: String,
+    /// Public key (PEM) of the signer.
+    #[arg(long, value_name = "FILE")]
+    key: PathBuf,
+    /// Trusted root for bundles with transparency-log entries; optional with --insecure-ignore-tlog.
+    #[arg(
+        long,
+        value_name = "FILE",
+        required_unless_present = "insecure_ignore_tlog"
+    )]
+    trusted_root: Option<PathBuf>,
+    /// Accept key-signed bundles without transparency-log proof (made offline by gatehouse).
+    #[arg(long)]
+    insecure_ignore_tlog: bool,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value = "text")]
+    output: Output,
+}
+
+#[derive(Args)]
+pub struct VerifyAttestationArgs {
+    #[command(flatten)]
+    verify: VerifyArgs,
+    /// Predicate type: slsaprovenance1, cyclonedx, spdx, openvex, vuln, custom, or a URI.
+    #[arg(long = "type", value_name = "TYPE")]
+    predicate_type: String,
+    /// SLSA provenance v1: the builder id must equal this.
+    #[arg(long, value_name = "URI")]
+    provenance_builder_id: Option<String>,
+    /// SLSA provenance v1: the source repository must equal this.
+    #[arg(long, value_name = "URI")]
+    provenance_source_repo: Option<String>,
+}
+
+pub fn sign(args: SignArgs) -> ExitCode {
+    push(&args, None)
+}
+
+pub fn attest(args: AttestArgs) -> ExitCode {
+    let predicate = predicate_type(&args.predicate_type)
+        .context("--type")
+        .and_then(|t| {
+            let bytes = std::fs::read(&args.predicate)
+                .with_context(|| format!("`{}`: cannot read", args.predicate.display()))?;
+            let value: serde_json::Value = serde_json::from_slice(&bytes)
+                .with_context(|| format!("`{}`: not JSON", args.predicate.display()))?;
+            Ok((t, value))
+        });
+    match predicate {
+        Ok(p) => push(&args.sign, Some(p)),
+        Err(err) => {
+            report_error(&err, None);
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn push(args: &SignArgs, predicate: Option<(String, serde_json::Value)>) -> ExitCode {
+    let result = (|| -> anyhow::Result<(String, String, String)> {
+        let reference = parse_reference(&args.image)?;
+        let key = load_private_key(&args.key)?;
+        runtime()?.block_on(async {
+            let registry = Registry::for_reference(&reference);
+            let image = registry.pin(&reference, args.resolve_tag).await?;
+            let (kind, referrer) = match &predicate {
+                None => (
+                    COSIGN_SIGN_PREDICATE.to_string(),
+                    registry.sign(&image, &key).await?,
+                ),
+                Some((t, p)) => (
+                    t.clone(),
+                    registry.attest(&image, &key, t, p.clone()).await?,
+                ),
+            };
+            Ok((image.display(), kind, referrer))
+        })
+    })();
+    match result {
+        Ok((image, kind, referrer)) => {
+            if args.output == Output::Json {
+                let json = serde_json::json!({"image": image, "predicateType": kind, "referrer": referrer});
+                outln!("{json}");
+            } else {
+                let what = if predicate.is_some() {
+                    "Attested"
+                } else {
+                    "Signed"
+                };
+                outln!("{what} {image} ({kind}); referrer {referrer}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            report_error(&err, None);
+            ExitCode::from(2)
+        }
+    }
+}
+
+pub fn verify(args: VerifyArgs) -> ExitCode {
+    check(&args, COSIGN_SIGN_PREDICATE.to_string(), None)
+}
+
+pub fn verify_attestation(args: VerifyAttestationArgs) -> ExitCode {
+    match predicate_type(&args.predicate_type) {
+        Ok(t) => {
+            let policy = ProvenancePolicy {
+                builder_id: args.provenance_builder_id.clone(),
+                source_repo: args.provenance_source_repo.clone(),
+            };
+            let policy =
+                (policy.builder_id.is_some() || policy.source_repo.is_some()).then_some(policy);
+            check(&args.verify, t, policy)
+        }
+        Err(err) => {
+            report_error(&anyhow::Error::new(err).context("--type"), None);
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn check(args: &VerifyArgs, kind: String, provenance: Option<ProvenancePolicy>) -> ExitCode {
+    let result = (|| -> anyhow::Result<(String, anyhow::Result<usize>)> {
+        let reference = parse_reference(&args.image)?;
+        let pem = std::fs::read(&args.key)
+            .with_context(|| format!("`{}`: cannot read", args.key.display()))?;
+        let key = PublicKey::from_pem(&pem)
+            .with_context(|| format!("`{}`: not a usable public key", args.key.display()))?;
+        let root = match &args.trusted_root {
+            Some(p) => {
+                let json = std::fs::read_to_string(p)
+                    .with_context(|| format!("`{}`: cannot read", p.display()))?;
+                TrustRoot::from_json(&json).with_context(|| format!("`{}`", p.display()))?
+            }
+            None => TrustRoot::empty()?,
+        };
+        let options = Options {
+            insecure_ignore_tlog: args.insecure_ignore_tlog,
+        };
+        runtime()?.block_on(async {
+            let registry = Registry::for_reference(&reference);
+            let image = registry.pin(&reference, true).await?;
+            let outcome = registry
+                .verify(&image, &kind, &root, &SignerPolicy::Key(key), options)
+                .await;
+            let outcome = match outcome {
+                Ok(verified) => match &provenance {
+                    None => Ok(verified.len()),
+                    Some(policy) => {
+                        let results: Vec<_> = verified
+                            .iter()
+                            .map(|v| v.check_provenance(policy))
+                            .collect();
+                        let passed = results.iter().filter(|r| r.is_ok()).count();
+                        match results.into_iter().find_map(Result::err) {
+                            Some(e) if passed == 0 => Err(anyhow::Error::from(e)),
+                            _ => Ok(passed),
+                        }
+                    }
+                },
+                Err(e @ OciError::NotVerified(_)) => Err(anyhow::Error::from(e)),
+                Err(e) => return Err(anyhow::Error::from(e)),
+            };
+            Ok((image.display(), outcome))
+        })
+    })();
+    match result {
+        Ok((image, Ok(n))) => {
+            if args.output == Output::Json {
+                let json = serde_json::json!({"verified": true, "image": image, "predicateType": kind, "bundles": n});
+                outln!("{json}");
+            } else {
+                outln!("Verified OK: {image} ({kind}, {n} bundle(s) by the key)");
+            }
+            ExitCode::SUCCESS
+        }
+        Ok((image, Err(err))) => {
+            if args.output == Output::Json {
+                let json = serde_json::json!({"verified": false, "image": image, "predicateType": kind, "error": format!("{err:#}")});
+                outln!("{json}");
+            }
+            report_error(
+                &err.context(format!("verification of {image} failed")),
+                None,
+            );
+            ExitCode::from(1)
+        }
+        Err(err) => {
+            report_error(&err, None);
+            ExitCode::from(2)
+        }
+    }
+}

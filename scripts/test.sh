@@ -12,12 +12,6 @@ eval "$(scripts/start-postgres.sh)"
 # Local OCI registries (anonymous + htpasswd) for the registry tests (installs docker-registry).
 eval "$(scripts/start-registry.sh)"
 
-# Debian's docker-registry (distribution 2.8) for gatehouse-attest's registry round trip; each
-# test starts its own on a loopback port.
-if [ ! -x /usr/bin/docker-registry ]; then
-  apt-get install -y docker-registry || (apt-get update && apt-get install -y docker-registry)
-fi
-
 # Test runner: cargo-nextest when present, cargo test otherwise.
 if cargo nextest --version >/dev/null 2>&1; then
   cargo nextest run --workspace --locked --no-fail-fast

@@ -22,6 +22,7 @@ pub mod pnpm;
 pub mod poetry;
 pub mod python_metadata;
 pub mod requirements;
+pub mod rpm;
 pub mod uv;
 pub mod yarn;
 
@@ -146,6 +147,11 @@ pub static CATALOGERS: &[Cataloger] = &[
         name: "dpkg",
         matches: dpkg::matches,
         parse: dpkg::parse,
+    },
+    Cataloger {
+        name: "rpm",
+        matches: rpm::matches,
+        parse: rpm::parse,
     },
     Cataloger {
         name: "apk",

@@ -17,9 +17,13 @@ pub(crate) fn records(text: &str, hint: &str) -> Result<Vec<Record>, IngestError
     let mut line = 1;
     let mut record_line = 1;
     let mut quote_line = 0;
+    // 1-based column of the current character, and of the quote that opened a field.
+    let mut column = 0;
+    let mut quote_column = 0;
     let mut in_quotes = false;
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
+        column += 1;
         match (c, in_quotes) {
             ('"', true) if chars.peek() == Some(&'"') => {
                 chars.next();
@@ -29,6 +33,7 @@ pub(crate) fn records(text: &str, hint: &str) -> Result<Vec<Record>, IngestError
             ('"', false) if field.is_empty() => {
                 in_quotes = true;
                 quote_line = line;
+                quote_column = column;
             }
             (',', false) => fields.push(std::mem::take(&mut field)),
             ('\r', false) if chars.peek() == Some(&'\n') => {}
@@ -36,11 +41,13 @@ pub(crate) fn records(text: &str, hint: &str) -> Result<Vec<Record>, IngestError
                 fields.push(std::mem::take(&mut field));
                 push_record(&mut out, record_line, std::mem::take(&mut fields));
                 line += 1;
+                column = 0;
                 record_line = line;
             }
             ('\n', true) => {
                 field.push(c);
                 line += 1;
+                column = 0;
             }
             _ => field.push(c),
         }
@@ -50,7 +57,7 @@ pub(crate) fn records(text: &str, hint: &str) -> Result<Vec<Record>, IngestError
     if in_quotes && field.trim_end().contains('\n') {
         return Err(IngestError::Syntax {
             line: quote_line,
-            column: 0,
+            column: quote_column,
             message: "quoted field is never closed".to_owned(),
             hint: Some(hint.to_owned()),
         });
@@ -98,6 +105,7 @@ mod tests {
         );
     }
 
+    /// Columns are 1-based (`fuzz_ingest` found column 0 here): the opening quote's.
     #[test]
     fn unclosed_quote_names_the_line() {
         let error = records("a\n\"oops\nb", "is this a CSV report?")
@@ -105,7 +113,19 @@ mod tests {
             .map(|e| e.to_string());
         assert_eq!(
             error.as_deref(),
-            Some("line 2, column 0: quoted field is never closed — is this a CSV report?")
+            Some("line 2, column 1: quoted field is never closed — is this a CSV report?")
+        );
+        let error = records("a,b\nc,\"x\ny\nz", "hint").err();
+        assert!(
+            matches!(
+                error,
+                Some(IngestError::Syntax {
+                    line: 2,
+                    column: 3,
+                    ..
+                })
+            ),
+            "{error:?}"
         );
     }
 }

@@ -29,9 +29,11 @@ pub(crate) fn syntax(error: &serde_json::Error, hint: &str) -> IngestError {
         .next()
         .unwrap_or(&message)
         .to_owned();
+    // serde_json says column 0 for a position before a line's first character (a newline inside
+    // a string, the end of input after a newline); positions here are 1-based.
     IngestError::Syntax {
-        line: error.line(),
-        column: error.column(),
+        line: error.line().max(1),
+        column: error.column().max(1),
         message,
         hint: Some(hint.to_owned()),
     }
@@ -101,5 +103,23 @@ pub(crate) fn as_int(value: &Value) -> Option<i64> {
         Value::Number(n) => n.as_i64().or_else(|| n.as_f64().map(|f| f as i64)),
         Value::String(s) => s.trim().parse().ok(),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Found by `fuzz_ingest`: serde_json's column 0 (a raw newline inside a string, the end of
+    /// input after a newline) came through as column 0.
+    #[test]
+    fn syntax_positions_are_one_based() {
+        for (text, line) in [("{\"a\": \"x\ny\"}", 2), ("{\"a\":\n", 2), ("", 1)] {
+            let error = parse(text.as_bytes(), "hint").err();
+            assert!(
+                matches!(error, Some(IngestError::Syntax { line: l, column: 1, .. }) if l == line),
+                "{text:?}: {error:?}"
+            );
+        }
     }
 }

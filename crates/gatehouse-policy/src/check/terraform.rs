@@ -53,6 +53,65 @@ struct Change {
     after_unknown: Option<regorus::Value>,
 }
 
+/// The `configuration` block, reduced to what checks read: resource addresses with the names of
+/// their expressions, and module calls with their source. A 10,000-resource plan's configuration
+/// is megabytes of expression trees that would otherwise be built and thrown away.
+#[derive(serde::Deserialize, Default)]
+struct ConfigView {
+    #[serde(default)]
+    root_module: Option<ConfigModule>,
+}
+
+#[derive(serde::Deserialize, Default)]
+struct ConfigModule {
+    #[serde(default)]
+    resources: Vec<ConfigResource>,
+    #[serde(default)]
+    module_calls: BTreeMap<String, ModuleCall>,
+}
+
+#[derive(serde::Deserialize)]
+struct ConfigResource {
+    #[serde(default)]
+    address: Option<String>,
+    #[serde(default)]
+    expressions: Option<BTreeMap<String, serde::de::IgnoredAny>>,
+}
+
+#[derive(serde::Deserialize)]
+struct ModuleCall {
+    #[serde(default)]
+    source: Option<String>,
+    #[serde(default)]
+    module: ConfigModule,
+}
+
+impl ConfigModule {
+    fn into_json(self) -> Json {
+        let resources: Vec<Json> = self
+            .resources
+            .into_iter()
+            .map(|r| {
+                let expressions: Option<Map<String, Json>> = r
+                    .expressions
+                    .map(|e| e.into_keys().map(|k| (k, Json::Null)).collect());
+                json!({"address": r.address, "expressions": expressions})
+            })
+            .collect();
+        let calls: Map<String, Json> = self
+            .module_calls
+            .into_iter()
+            .map(|(name, call)| {
+                (
+                    name,
+                    json!({"source": call.source, "module": call.module.into_json()}),
+                )
+            })
+            .collect();
+        json!({"resources": resources, "module_calls": calls})
+    }
+}
+
 /// A plan read by [`read_plan`].
 pub struct Plan {
     /// The rule input, `{"resources": [...]}` as [`normalize`] describes it.
@@ -61,7 +120,8 @@ pub struct Plan {
     pub names: HashMap<String, (Option<String>, String, String)>,
     /// The address of every `resource_changes` entry, in file order (for line numbers).
     pub change_addresses: Vec<Option<String>>,
-    /// The plan's `configuration` block (`Json::Null` when absent).
+    /// The plan's `configuration` block, reduced to resource addresses with their expression
+    /// names and module calls with their sources (`Json::Null` when absent or malformed).
     pub configuration: Json,
 }
 
@@ -73,7 +133,11 @@ pub fn read_plan(bytes: &[u8]) -> Option<Plan> {
     let parse = |raw: Option<&RawValue>| -> Option<Json> {
         raw.and_then(|r| serde_json::from_str(r.get()).ok())
     };
-    let configuration = parse(view.configuration).unwrap_or(Json::Null);
+    let configuration = view
+        .configuration
+        .and_then(|raw| serde_json::from_str::<ConfigView>(raw.get()).ok())
+        .and_then(|c| c.root_module)
+        .map_or(Json::Null, |m| json!({"root_module": m.into_json()}));
     let Some(changes) = view.resource_changes else {
         // Without `resource_changes`: a plan only if it has planned values and a format version.
         let (Some(planned), true) = (parse(view.planned_values), view.format_version.is_some())
@@ -491,7 +555,21 @@ mod tests {
             let bytes = serde_json::to_vec_pretty(&plan).unwrap();
             let read = read_plan(&bytes).expect("a plan");
             assert_eq!(read.input, regorus::Value::from(normalize(plan.clone())));
-            assert_eq!(read.configuration, plan["configuration"]);
+            let mut dirs = Vec::new();
+            collect_module_dirs(
+                &read.configuration["root_module"],
+                "",
+                Path::new("r"),
+                &mut dirs,
+            );
+            let mut expected = Vec::new();
+            collect_module_dirs(
+                &plan["configuration"]["root_module"],
+                "",
+                Path::new("r"),
+                &mut expected,
+            );
+            assert_eq!(dirs, expected);
         }
         // Not plans: other JSON documents, arrays, malformed bytes.
         for other in [

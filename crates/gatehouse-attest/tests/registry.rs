@@ -226,4 +226,66 @@ async fn sign_attest_verify_by_digest_and_a_moved_tag_fails() {
         .verify(&image, COSIGN_SIGN_PREDICATE, &root, &policy, lax)
         .await
         .unwrap();
+
+    // Legacy layout: `sha256-<hex>.sig` with simple-signing layers; signing twice appends.
+    let tag = registry.sign_legacy(&image, &key).await.unwrap();
+    assert!(
+        tag.ends_with(&format!("{}.sig", d1.replace(':', "-"))),
+        "{tag}"
+    );
+    let second = KeyPair::generate().unwrap();
+    registry.sign_legacy(&image, &second).await.unwrap();
+    assert_eq!(
+        registry
+            .verify_legacy(&image, &key.public_key())
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        registry
+            .verify_legacy(&image, &second.public_key())
+            .await
+            .unwrap(),
+        1
+    );
+    let third = KeyPair::generate().unwrap();
+    let err = registry
+        .verify_legacy(&image, &third.public_key())
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("invalid signature for key"),
+        "{err}"
+    );
+    let (sig_manifest, _) = client
+        .pull_manifest_raw(
+            &format!("{}/team/app:{}.sig", reg.addr, d1.replace(':', "-"))
+                .parse()
+                .unwrap(),
+            &RegistryAuth::Anonymous,
+            &["application/vnd.oci.image.manifest.v1+json"],
+        )
+        .await
+        .unwrap();
+    let sig_manifest: serde_json::Value = serde_json::from_slice(&sig_manifest).unwrap();
+    let layers = sig_manifest["layers"].as_array().unwrap();
+    assert_eq!(layers.len(), 2, "{sig_manifest}");
+    assert_eq!(
+        layers[0]["mediaType"],
+        "application/vnd.dev.cosign.simplesigning.v1+json"
+    );
+    assert!(layers[0]["annotations"]["dev.cosignproject.cosign/signature"].is_string());
+    // The payload names the signed digest, in cosign's field order.
+    let payload = gatehouse_attest::oci::simple_signing_payload(&image);
+    assert!(String::from_utf8(payload).unwrap().starts_with(&format!(
+        r#"{{"critical":{{"identity":{{"docker-reference":"{}/team/app"}},"image":{{"docker-manifest-digest":"{d1}"}},"type":"cosign container image signature"}}"#,
+        reg.addr
+    )));
+    // The moved tag's image has no legacy signature either.
+    let err = registry
+        .verify_legacy(&moved, &key.public_key())
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("no legacy signature tag"), "{err}");
 }

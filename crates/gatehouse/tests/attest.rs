@@ -1023,5 +1023,24 @@ mod registry {
             r.stderr
         );
         assert_eq!(verify(&pinned, "ci.pub").code, 0);
+
+        // Legacy layout only: found in the `.sig` tag.
+        let legacy = format!(
+            "{}/team/app@{}",
+            reg.addr,
+            push_image(reg.addr, "v3", b"layer three")
+        );
+        let r = run(gatehouse(
+            d,
+            &["sign", &legacy, "--key", "ci.key", "--layout", "legacy"],
+        )
+        .env("GATEHOUSE_PASSWORD", "pw"));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(r.stdout.contains(".sig"), "{}", r.stdout);
+        let r = verify(&legacy, "ci.pub");
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let r = verify(&legacy, "other.pub");
+        assert_eq!(r.code, 1);
+        assert!(r.stderr.contains("no legacy signature in"), "{}", r.stderr);
     }
 }

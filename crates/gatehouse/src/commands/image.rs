@@ -31,9 +31,20 @@ pub struct SignArgs {
     /// Accept a tag: resolve it to the digest it points to now and sign that digest.
     #[arg(long)]
     resolve_tag: bool,
+    /// Where `sign` stores the signature: OCI 1.1 referrer with a Sigstore bundle (cosign v3),
+    /// the legacy `sha256-<hex>.sig` tag (cosign v2, Kyverno's default), or both.
+    #[arg(long, value_enum, default_value = "both")]
+    layout: Layout,
     /// Output format.
     #[arg(short, long, value_enum, default_value = "text")]
     output: Output,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Layout {
+    Referrers,
+    Legacy,
+    Both,
 }
 
 #[derive(Args)]
@@ -116,13 +127,22 @@ fn push(args: &SignArgs, predicate: Option<(String, serde_json::Value)>) -> Exit
             let registry = Registry::for_reference(&reference);
             let image = registry.pin(&reference, args.resolve_tag).await?;
             let (kind, referrer) = match &predicate {
-                None => (
-                    COSIGN_SIGN_PREDICATE.to_string(),
-                    registry.sign(&image, &key).await?,
-                ),
+                None => {
+                    let mut stored = Vec::new();
+                    if args.layout != Layout::Legacy {
+                        stored.push(format!("referrer {}", registry.sign(&image, &key).await?));
+                    }
+                    if args.layout != Layout::Referrers {
+                        stored.push(format!("tag {}", registry.sign_legacy(&image, &key).await?));
+                    }
+                    (COSIGN_SIGN_PREDICATE.to_string(), stored.join(", "))
+                }
                 Some((t, p)) => (
                     t.clone(),
-                    registry.attest(&image, &key, t, p.clone()).await?,
+                    format!(
+                        "referrer {}",
+                        registry.attest(&image, &key, t, p.clone()).await?
+                    ),
                 ),
             };
             Ok((image.display(), kind, referrer))
@@ -131,7 +151,8 @@ fn push(args: &SignArgs, predicate: Option<(String, serde_json::Value)>) -> Exit
     match result {
         Ok((image, kind, referrer)) => {
             if args.output == Output::Json {
-                let json = serde_json::json!({"image": image, "predicateType": kind, "referrer": referrer});
+                let json =
+                    serde_json::json!({"image": image, "predicateType": kind, "stored": referrer});
                 outln!("{json}");
             } else {
                 let what = if predicate.is_some() {
@@ -139,7 +160,7 @@ fn push(args: &SignArgs, predicate: Option<(String, serde_json::Value)>) -> Exit
                 } else {
                     "Signed"
                 };
-                outln!("{what} {image} ({kind}); referrer {referrer}");
+                outln!("{what} {image} ({kind}); {referrer}");
             }
             ExitCode::SUCCESS
         }
@@ -193,26 +214,46 @@ fn check(args: &VerifyArgs, kind: String, provenance: Option<ProvenancePolicy>) 
         runtime()?.block_on(async {
             let registry = Registry::for_reference(&reference);
             let image = registry.pin(&reference, true).await?;
-            let outcome = registry
-                .verify(&image, &kind, &root, &SignerPolicy::Key(key), options)
+            let referrers = registry
+                .verify(
+                    &image,
+                    &kind,
+                    &root,
+                    &SignerPolicy::Key(key.clone()),
+                    options,
+                )
                 .await;
-            let outcome = match outcome {
-                Ok(verified) => match &provenance {
-                    None => Ok(verified.len()),
-                    Some(policy) => {
-                        let results: Vec<_> = verified
-                            .iter()
-                            .map(|v| v.check_provenance(policy))
-                            .collect();
-                        let passed = results.iter().filter(|r| r.is_ok()).count();
-                        match results.into_iter().find_map(Result::err) {
-                            Some(e) if passed == 0 => Err(anyhow::Error::from(e)),
-                            _ => Ok(passed),
+            // Plain signatures may also be in the legacy `.sig` layout, which carries no log
+            // proof we can check offline: read only under --insecure-ignore-tlog.
+            let legacy = if kind == COSIGN_SIGN_PREDICATE && options.insecure_ignore_tlog {
+                Some(registry.verify_legacy(&image, &key).await)
+            } else {
+                None
+            };
+            let outcome = match (referrers, legacy) {
+                (Ok(verified), legacy) => {
+                    let n = legacy.and_then(Result::ok).unwrap_or(0);
+                    match &provenance {
+                        None => Ok(verified.len() + n),
+                        Some(policy) => {
+                            let results: Vec<_> = verified
+                                .iter()
+                                .map(|v| v.check_provenance(policy))
+                                .collect();
+                            let passed = results.iter().filter(|r| r.is_ok()).count();
+                            match results.into_iter().find_map(Result::err) {
+                                Some(e) if passed == 0 => Err(anyhow::Error::from(e)),
+                                _ => Ok(passed),
+                            }
                         }
                     }
-                },
-                Err(e @ OciError::NotVerified(_)) => Err(anyhow::Error::from(e)),
-                Err(e) => return Err(anyhow::Error::from(e)),
+                }
+                (Err(OciError::NotVerified(_)), Some(Ok(n))) => Ok(n),
+                (Err(OciError::NotVerified(a)), Some(Err(OciError::NotVerified(b)))) => Err(
+                    anyhow::Error::from(OciError::NotVerified(format!("{a}; {b}"))),
+                ),
+                (Err(e @ OciError::NotVerified(_)), _) => Err(anyhow::Error::from(e)),
+                (Err(e), _) => return Err(anyhow::Error::from(e)),
             };
             Ok((image.display(), outcome))
         })

@@ -3,6 +3,9 @@
 //! bundle v0.3, `subject` = the image) plus the referrers tag-schema index (`sha256-<hex>`) for
 //! registries without the referrers API (Debian's `docker-registry` has none).
 //!
+//! cosign's legacy layout is written and read too: a `sha256-<hex>.sig` tag whose layers are
+//! simple-signing payloads with the signature in an annotation (cosign ≤ v2, Kyverno's default).
+//!
 //! Plain HTTP is used only for loopback registries (127.0.0.0/8, `localhost`, `[::1]`).
 
 use std::collections::BTreeMap;
@@ -20,6 +23,9 @@ use crate::verify::{
     ArtifactInput, Options, SignerPolicy, TrustRoot, Verified, verify_bundle_with,
 };
 use crate::{KeyError, KeyPair};
+
+mod legacy;
+pub use legacy::{SIMPLE_SIGNING, simple_signing_payload};
 
 /// Predicate type of cosign v3 image signatures (an in-toto statement with an empty predicate).
 pub const COSIGN_SIGN_PREDICATE: &str = "https://sigstore.dev/cosign/sign/v1";

@@ -134,6 +134,22 @@ fn key_generate_unencrypted_only_when_asked() {
     assert!(r.stdout.contains("(UNENCRYPTED)"));
     let key = std::fs::read_to_string(dir.path().join("cosign.key")).unwrap();
     assert!(key.starts_with("-----BEGIN PRIVATE KEY-----"));
+    // -o json for machines.
+    let r = run(gatehouse(
+        dir.path(),
+        &["key", "generate", "--output-key-prefix", "j", "-o", "json"],
+    )
+    .env("GATEHOUSE_PASSWORD", ""));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let json: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(json["encrypted"], true);
+    assert_eq!(json["privateKey"], "j.key");
+    assert!(
+        json["publicKeyDigest"]
+            .as_str()
+            .unwrap()
+            .starts_with("sha256:")
+    );
 }
 
 #[test]

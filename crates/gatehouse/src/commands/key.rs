@@ -53,6 +53,9 @@ struct OutputArgs {
     /// Write the private key UNENCRYPTED (PKCS#8 PEM). Only for throwaway test keys.
     #[arg(long)]
     unencrypted: bool,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value = "text")]
+    output: crate::commands::verify::Output,
 }
 
 pub fn run(args: KeyArgs) -> ExitCode {
@@ -113,12 +116,22 @@ fn write_pair(key: &KeyPair, out: &OutputArgs) -> anyhow::Result<()> {
     } else {
         "encrypted"
     };
-    outln!("Private key written to {} ({how})", key_path.display());
-    outln!(
-        "Public key written to {} ({})",
-        pub_path.display(),
-        public.fingerprint()
-    );
+    if out.output == crate::commands::verify::Output::Json {
+        let json = serde_json::json!({
+            "privateKey": key_path,
+            "encrypted": !out.unencrypted,
+            "publicKey": pub_path,
+            "publicKeyDigest": public.fingerprint(),
+        });
+        outln!("{json}");
+    } else {
+        outln!("Private key written to {} ({how})", key_path.display());
+        outln!(
+            "Public key written to {} ({})",
+            pub_path.display(),
+            public.fingerprint()
+        );
+    }
     Ok(())
 }
 

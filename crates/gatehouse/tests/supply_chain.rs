@@ -267,3 +267,36 @@ fn sbom_refuses_plain_http_to_a_remote_registry() {
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("only loopback registries"), "{stderr}");
 }
+
+#[test]
+fn sbom_honours_gitignore_unless_no_ignore() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let lock = |dir: &Path, name: &str| {
+        std::fs::create_dir_all(dir).expect("mkdir");
+        std::fs::write(
+            dir.join("Cargo.lock"),
+            format!("version = 3\n\n[[package]]\nname = \"{name}\"\nversion = \"1.0.0\"\n"),
+        )
+        .expect("write");
+    };
+    lock(tmp.path(), "kept");
+    lock(&tmp.path().join("vendor"), "ignored");
+    std::fs::write(tmp.path().join(".gitignore"), "vendor/\n").expect("write");
+    let dir = tmp.path().to_str().expect("utf-8");
+
+    let (code, stdout, stderr) = gatehouse(&["sbom", dir, "-o", "table"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("kept") && !stdout.contains("ignored"),
+        "{stdout}"
+    );
+    // No progress counter when stderr is not a terminal.
+    assert!(!stderr.contains("entries walked"), "{stderr}");
+
+    let (code, stdout, stderr) = gatehouse(&["sbom", dir, "-o", "table", "--no-ignore"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("kept") && stdout.contains("ignored"),
+        "{stdout}"
+    );
+}

@@ -3,8 +3,6 @@
 use std::io::Read;
 use std::path::Path;
 
-use walkdir::WalkDir;
-
 use super::{FileEntry, Files, ScanOptions, wanted};
 use crate::error::SbomError;
 
@@ -35,7 +33,7 @@ fn read_capped(
 
 /// Whether a regular file is executable and starts like an ELF binary (checked cheaply,
 /// before reading it whole for Go build info).
-fn is_executable(entry: &walkdir::DirEntry) -> bool {
+fn is_executable(entry: &ignore::DirEntry) -> bool {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt as _;
@@ -53,19 +51,34 @@ fn is_executable(entry: &walkdir::DirEntry) -> bool {
 }
 
 /// Collects the wanted files under `root` (symlinks not followed; `.git`, `node_modules`
-/// not entered).
+/// not entered; `.gitignore`/`.ignore` exclusions honoured when `opts` says so).
 pub fn collect(root: &Path, opts: &ScanOptions) -> Result<(Files, Vec<String>), SbomError> {
     let mut files = Files::new();
     let mut warnings = Vec::new();
-    let walker = WalkDir::new(root)
+    let respect = opts.respect_ignore_files;
+    let walker = ignore::WalkBuilder::new(root)
         .follow_links(false)
-        .sort_by_file_name()
-        .into_iter()
+        .hidden(false)
+        .parents(respect)
+        .ignore(respect)
+        .git_ignore(respect)
+        .git_exclude(respect)
+        // The user's global excludes file would make output depend on the machine.
+        .git_global(false)
+        // A .gitignore says what is not part of the project, in a checkout or an unpacked tarball.
+        .require_git(false)
+        .sort_by_file_name(std::ffi::OsStr::cmp)
         .filter_entry(|e| {
-            !(e.file_type().is_dir()
+            !(e.file_type().is_some_and(|t| t.is_dir())
                 && matches!(e.file_name().to_str(), Some(".git" | "node_modules")))
-        });
+        })
+        .build();
+    let mut visited: u64 = 0;
     for entry in walker {
+        visited += 1;
+        if visited.is_multiple_of(super::Progress::EVERY) {
+            opts.progress.report(visited, files.len() as u64);
+        }
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
@@ -73,7 +86,7 @@ pub fn collect(root: &Path, opts: &ScanOptions) -> Result<(Files, Vec<String>), 
                 continue;
             }
         };
-        if !entry.file_type().is_file() {
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
             continue;
         }
         let Ok(rel) = entry.path().strip_prefix(root) else {
@@ -112,6 +125,7 @@ pub fn collect(root: &Path, opts: &ScanOptions) -> Result<(Files, Vec<String>), 
             );
         }
     }
+    opts.progress.report(visited, files.len() as u64);
     Ok((files, warnings))
 }
 

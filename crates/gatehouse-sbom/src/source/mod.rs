@@ -4,7 +4,8 @@
 //! the catalogers over it.
 //!
 //! Walk policy: `.git` and `node_modules` are not entered in directory trees (the project's
-//! lockfile already describes what `node_modules` holds). In images, installed npm packages'
+//! lockfile already describes what `node_modules` holds), and what `.gitignore`/`.ignore`
+//! files exclude is skipped unless [`ScanOptions::respect_ignore_files`] is off. In images, installed npm packages'
 //! `package.json` files are read too, since images often ship `node_modules` alone. Symlinks are never
 //! followed, in trees or in tars, so symlink loops cannot occur.
 
@@ -67,9 +68,9 @@ pub fn looks_like_image_ref(arg: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'))
         && (host.contains('.') || host.contains(':') || host == "localhost");
     let (name, _digest) = rest.split_once('@').unwrap_or((rest, ""));
-    let repo =
-        name.rsplit_once(':')
-            .map_or(name, |(r, tag)| if tag.contains('/') { name } else { r });
+    let repo = name
+        .rsplit_once(':')
+        .map_or(name, |(r, tag)| if tag.contains('/') { name } else { r });
     host_ok
         && !repo.is_empty()
         && repo.split('/').all(|seg| {
@@ -88,6 +89,12 @@ pub struct ScanOptions {
     /// Most bytes read from all image layers together (decompressed), against decompression
     /// bombs.
     pub max_image_bytes: u64,
+    /// Directory trees: skip what `.gitignore`, `.git/info/exclude` and `.ignore` files exclude
+    /// (in the tree and its parents, git repository or not). `.git` and `node_modules` are never
+    /// entered either way.
+    pub respect_ignore_files: bool,
+    /// Called while walking a directory tree, see [`Progress`].
+    pub progress: Progress,
 }
 
 impl Default for ScanOptions {
@@ -95,7 +102,41 @@ impl Default for ScanOptions {
         Self {
             max_file_bytes: 256 << 20,
             max_image_bytes: 32 << 30,
+            respect_ignore_files: true,
+            progress: Progress::default(),
         }
+    }
+}
+
+/// A progress callback for directory walks: `(entries visited, files kept)`, every
+/// [`Progress::EVERY`] entries and once at the end. The library never prints; the caller
+/// decides (the CLI draws a counter on a terminal).
+#[derive(Clone, Default)]
+pub struct Progress(Option<std::sync::Arc<dyn Fn(u64, u64) + Send + Sync>>);
+
+impl Progress {
+    /// How many entries pass between two calls.
+    pub const EVERY: u64 = 1000;
+
+    /// A progress callback.
+    pub fn new(f: impl Fn(u64, u64) + Send + Sync + 'static) -> Self {
+        Self(Some(std::sync::Arc::new(f)))
+    }
+
+    pub(crate) fn report(&self, visited: u64, kept: u64) {
+        if let Some(f) = &self.0 {
+            f(visited, kept);
+        }
+    }
+}
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "Progress(callback)"
+        } else {
+            "Progress(none)"
+        })
     }
 }
 

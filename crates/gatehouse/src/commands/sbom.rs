@@ -14,8 +14,8 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 use gatehouse_sbom::format::{WriteOptions, cyclonedx, rfc3339_utc, spdx, table};
-use gatehouse_sbom::source::Target;
 use gatehouse_sbom::source::registry::{oci, scan_registry};
+use gatehouse_sbom::source::{Progress, Target};
 use gatehouse_sbom::{Sbom, SbomError, ScanOptions, scan_path};
 
 use crate::report_error;
@@ -60,6 +60,10 @@ pub struct SbomArgs {
         conflicts_with = "username"
     )]
     registry_token: Option<String>,
+    /// Also scan what `.gitignore`, `.git/info/exclude` and `.ignore` files exclude (directory
+    /// trees; `.git` and `node_modules` are never entered).
+    #[arg(long = "no-ignore")]
+    no_ignore: bool,
     /// Talk plain HTTP to the registry: refused unless it is on loopback (loopback registries
     /// use plain HTTP by default).
     #[arg(long = "plain-http")]
@@ -105,8 +109,37 @@ fn credentials(args: &SbomArgs, registry: &str) -> anyhow::Result<oci::Credentia
     Ok(oci::Credentials::Anonymous)
 }
 
+/// A one-line counter on stderr while a large tree is walked, only when stderr is a terminal.
+fn progress() -> Progress {
+    use std::io::IsTerminal as _;
+    if !std::io::stderr().is_terminal() {
+        return Progress::default();
+    }
+    Progress::new(|visited, kept| {
+        if visited >= Progress::EVERY {
+            eprint!("\r\x1b[2K{visited} entries walked, {kept} files kept");
+        }
+    })
+}
+
 fn scan(args: &SbomArgs) -> anyhow::Result<Sbom> {
-    let opts = ScanOptions::default();
+    let opts = ScanOptions {
+        respect_ignore_files: !args.no_ignore,
+        progress: progress(),
+        ..ScanOptions::default()
+    };
+    let sbom = scan_target(args, &opts);
+    {
+        use std::io::IsTerminal as _;
+        if std::io::stderr().is_terminal() {
+            eprint!("\r\x1b[2K");
+        }
+    }
+    sbom
+}
+
+fn scan_target(args: &SbomArgs, opts: &ScanOptions) -> anyhow::Result<Sbom> {
+    let opts = opts.clone();
     Ok(match Target::parse(&args.target) {
         Target::Path(p) => scan_path(&p, &opts)?,
         Target::OciArchive(p) => {

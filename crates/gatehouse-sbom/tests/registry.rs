@@ -77,37 +77,10 @@ fn tampered_layer_fails_the_scan() {
     let reg = Registry::new(RegistryOptions::default()).unwrap();
     let target = fresh_repo("v1");
     // A one-layer image only this test uses: an uncompressed tar holding a Cargo.lock.
-    let mut tar = tar::Builder::new(Vec::new());
     let lock =
         format!("version = 3\n\n[[package]]\nname = \"tamper\"\nversion = \"0.1.0\"\n# {target}\n");
-    let mut header = tar::Header::new_gnu();
-    header.set_size(lock.len() as u64);
-    header.set_mode(0o644);
-    tar.append_data(&mut header, "app/Cargo.lock", lock.as_bytes())
-        .unwrap();
-    let layer = tar.into_inner().unwrap();
-    let layer_digest = reg.push_blob(&target, &layer).unwrap();
-    let config = serde_json::to_vec(&serde_json::json!({
-        "architecture": "amd64", "os": "linux",
-        "rootfs": {"type": "layers", "diff_ids": [layer_digest]}
-    }))
-    .unwrap();
-    let config_digest = reg.push_blob(&target, &config).unwrap();
-    let manifest = serde_json::to_vec(&serde_json::json!({
-        "schemaVersion": 2,
-        "mediaType": "application/vnd.oci.image.manifest.v1+json",
-        "config": {"mediaType": "application/vnd.oci.image.config.v1+json",
-                   "digest": config_digest, "size": config.len()},
-        "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar",
-                    "digest": layer_digest, "size": layer.len()}]
-    }))
-    .unwrap();
-    reg.push_manifest(
-        &target,
-        &manifest,
-        "application/vnd.oci.image.manifest.v1+json",
-    )
-    .unwrap();
+    let layer_digest =
+        push_one_layer_image(&reg, &target, &[("app/Cargo.lock", lock.into_bytes())]);
     let (sbom, _) = scan_registry(&reg, &target, &ScanOptions::default()).unwrap();
     assert_eq!(sbom.components.len(), 1);
     assert!(sbom.components[0].layers.contains(&layer_digest));
@@ -127,6 +100,64 @@ fn tampered_layer_fails_the_scan() {
         err.to_string().contains("does not match its digest"),
         "{err}"
     );
+}
+
+/// Pushes a one-layer uncompressed image whose layer holds `files`; returns the layer digest.
+fn push_one_layer_image(reg: &Registry, target: &ImageRef, files: &[(&str, Vec<u8>)]) -> String {
+    let mut tar = tar::Builder::new(Vec::new());
+    for (path, bytes) in files {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(bytes.len() as u64);
+        header.set_mode(0o644);
+        tar.append_data(&mut header, path, bytes.as_slice())
+            .unwrap();
+    }
+    let layer = tar.into_inner().unwrap();
+    let layer_digest = reg.push_blob(target, &layer).unwrap();
+    let config = serde_json::to_vec(&serde_json::json!({
+        "architecture": "amd64", "os": "linux",
+        "rootfs": {"type": "layers", "diff_ids": [layer_digest]}
+    }))
+    .unwrap();
+    let config_digest = reg.push_blob(target, &config).unwrap();
+    let manifest = serde_json::to_vec(&serde_json::json!({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "config": {"mediaType": "application/vnd.oci.image.config.v1+json",
+                   "digest": config_digest, "size": config.len()},
+        "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar",
+                    "digest": layer_digest, "size": layer.len()}]
+    }))
+    .unwrap();
+    reg.push_manifest(
+        target,
+        &manifest,
+        "application/vnd.oci.image.manifest.v1+json",
+    )
+    .unwrap();
+    layer_digest
+}
+
+#[test]
+fn fedora_image_rpm_packages_record_their_layer() {
+    let reg = Registry::new(RegistryOptions::default()).unwrap();
+    let target = fresh_repo("f40");
+    let root = common::fixture("rpm/fedora-40");
+    let files: Vec<(&str, Vec<u8>)> = ["etc/os-release", "usr/lib/sysimage/rpm/rpmdb.sqlite"]
+        .into_iter()
+        .map(|p| (p, std::fs::read(root.join(p)).unwrap()))
+        .collect();
+    let layer = push_one_layer_image(&reg, &target, &files);
+    let (sbom, _) = scan_registry(&reg, &target, &ScanOptions::default()).unwrap();
+    let local = scan_path(&root, &ScanOptions::default()).unwrap();
+    assert_eq!(sbom.subject.distro.as_deref(), Some("fedora-40"));
+    let purls =
+        |s: &gatehouse_sbom::Sbom| s.components.iter().map(|c| c.purl()).collect::<Vec<_>>();
+    assert_eq!(purls(&sbom), purls(&local));
+    assert_eq!(sbom.components.len(), 4);
+    for c in &sbom.components {
+        assert!(c.layers.contains(&layer), "{}: {:?}", c.purl(), c.layers);
+    }
 }
 
 #[test]

@@ -258,3 +258,80 @@ fn plain_http_is_refused_off_loopback() {
     assert!(matches!(err, OciError::PlainHttpRefused { .. }), "{err:?}");
     assert!(err.to_string().contains("loopback"), "{err}");
 }
+
+/// A token from the registry's token service (plain HTTP/1.0 over loopback, Basic credentials).
+fn fetch_token(realm: &str, scope: &str) -> String {
+    use std::io::Write as _;
+    let rest = realm.strip_prefix("http://").unwrap();
+    let (host, path) = rest.split_once('/').unwrap();
+    let creds = format!(
+        "{}:{}",
+        env("GATEHOUSE_TEST_REGISTRY_USER"),
+        env("GATEHOUSE_TEST_REGISTRY_PASSWORD")
+    );
+    use base64::Engine as _;
+    let basic = base64::engine::general_purpose::STANDARD.encode(creds);
+    let mut s = std::net::TcpStream::connect(host).unwrap();
+    write!(
+        s,
+        "GET /{path}?service=gatehouse-test-registry&scope={scope} HTTP/1.0\r\nHost: {host}\r\nAuthorization: Basic {basic}\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    s.read_to_string(&mut response).unwrap();
+    let body = response.split_once("\r\n\r\n").unwrap().1;
+    let v: serde_json::Value = serde_json::from_str(body).unwrap();
+    v["token"].as_str().unwrap().to_owned()
+}
+
+#[test]
+fn bearer_token_registry() {
+    let host = env("GATEHOUSE_TEST_REGISTRY_TOKEN");
+    let target = fresh_repo(&host, "v1");
+    // Basic credentials go to the token service named by the registry's Bearer challenge.
+    let reg = Registry::new(RegistryOptions {
+        credentials: Credentials::Basic {
+            username: env("GATEHOUSE_TEST_REGISTRY_USER"),
+            password: env("GATEHOUSE_TEST_REGISTRY_PASSWORD"),
+        },
+        ..RegistryOptions::default()
+    })
+    .unwrap();
+    let pushed = reg
+        .push_layout(&fixture("alpine-npm.oci"), &target)
+        .unwrap();
+    assert_eq!(reg.pull_image(&target).unwrap().manifest_digest, pushed);
+    assert_eq!(reg.list_tags(&target).unwrap(), vec!["v1".to_owned()]);
+
+    let err = anonymous().pull_image(&target).unwrap_err();
+    assert!(matches!(err, OciError::Auth { .. }), "{err:?}");
+
+    // A ready bearer token (e.g. from a CI system) is sent as is.
+    let token = fetch_token(
+        &env("GATEHOUSE_TEST_REGISTRY_TOKEN_REALM"),
+        &format!("repository:{}:pull", target.repository()),
+    );
+    let with_token = Registry::new(RegistryOptions {
+        credentials: Credentials::Bearer(token),
+        ..RegistryOptions::default()
+    })
+    .unwrap();
+    let image = with_token.pull_image(&target).unwrap();
+    assert_eq!(image.manifest_digest, pushed);
+    let (digest, _) = &image.layers()[0];
+    let mut layer = Vec::new();
+    with_token
+        .blob_reader(&image.reference, digest)
+        .unwrap()
+        .read_to_end(&mut layer)
+        .unwrap();
+    assert_eq!(&gatehouse_oci::sha256_digest(&layer), digest);
+
+    let wrong = Registry::new(RegistryOptions {
+        credentials: Credentials::Bearer("not-a-token".into()),
+        ..RegistryOptions::default()
+    })
+    .unwrap();
+    let err = wrong.pull_image(&target).unwrap_err();
+    assert!(matches!(err, OciError::Auth { .. }), "{err:?}");
+}

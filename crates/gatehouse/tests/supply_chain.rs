@@ -300,3 +300,28 @@ fn sbom_honours_gitignore_unless_no_ignore() {
         "{stdout}"
     );
 }
+
+#[test]
+fn sbom_of_a_registry_image_behind_a_token_service() {
+    use gatehouse_sbom::source::registry::oci::Credentials;
+    let host = registry_env("GATEHOUSE_TEST_REGISTRY_TOKEN");
+    let (user, pass) = (
+        registry_env("GATEHOUSE_TEST_REGISTRY_USER"),
+        registry_env("GATEHOUSE_TEST_REGISTRY_PASSWORD"),
+    );
+    let creds = Credentials::Basic {
+        username: user.clone(),
+        password: pass.clone(),
+    };
+    let (tagged, digest) = push_fixture(&host, creds);
+    let empty = tempfile::tempdir().expect("tempdir");
+    let out = Command::cargo_bin("gatehouse")
+        .expect("binary")
+        .args(["sbom", &tagged, "--username", &user, "--password", &pass])
+        .env("DOCKER_CONFIG", empty.path())
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains(&digest));
+}

@@ -18,11 +18,13 @@ fn opts() -> WriteOptions {
     }
 }
 
-/// The whole lockfile tree (every cataloger, 5,000+ components) and both images.
+/// The whole lockfile tree (every cataloger, 5,000+ components), both images, and an RPM
+/// database (epochs and source RPMs in purls).
 const SUBJECTS: &[&str] = &[
     "lockfiles",
     "images/alpine-npm.oci",
     "images/debian-rust-go.docker-save.tar",
+    "rpm/fedora-40",
 ];
 
 #[test]

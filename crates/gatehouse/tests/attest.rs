@@ -876,15 +876,31 @@ mod registry {
 
     /// Pushes a one-layer image as `team/app:TAG`; returns its manifest digest.
     fn push_image(addr: SocketAddr, tag: &str, layer: &[u8]) -> String {
+        push_image_as(
+            &addr.to_string(),
+            "team/app",
+            tag,
+            layer,
+            RegistryAuth::Anonymous,
+        )
+    }
+
+    fn push_image_as(
+        registry: &str,
+        repo: &str,
+        tag: &str,
+        layer: &[u8],
+        auth: RegistryAuth,
+    ) -> String {
         let rt = tokio::runtime::Runtime::new().unwrap();
         rt.block_on(async {
             let client = Client::new(ClientConfig {
                 protocol: ClientProtocol::Http,
                 ..Default::default()
             });
-            let reference: Reference = format!("{addr}/team/app:{tag}").parse().unwrap();
+            let reference: Reference = format!("{registry}/{repo}:{tag}").parse().unwrap();
             client
-                .store_auth_if_needed(reference.resolve_registry(), &RegistryAuth::Anonymous)
+                .store_auth_if_needed(reference.resolve_registry(), &auth)
                 .await;
             let config = br#"{"architecture":"amd64","os":"linux"}"#.to_vec();
             for blob in [&config[..], layer] {
@@ -1058,5 +1074,110 @@ mod registry {
         let r = verify(&legacy, "other.pub");
         assert_eq!(r.code, 1);
         assert!(r.stderr.contains("no legacy signature in"), "{}", r.stderr);
+    }
+
+    /// Needs the basic-auth registry of `scripts/start-registry.sh` (scripts/test.sh starts it):
+    /// GATEHOUSE_TEST_REGISTRY_AUTH, _USER, _PASSWORD.
+    #[test]
+    fn sign_and_verify_on_a_registry_with_basic_auth() {
+        let var = |k: &str| {
+            std::env::var(k).unwrap_or_else(|_| {
+                panic!("{k} is not set: run `eval \"$(scripts/start-registry.sh)\"` first")
+            })
+        };
+        let (host, user, password) = (
+            var("GATEHOUSE_TEST_REGISTRY_AUTH"),
+            var("GATEHOUSE_TEST_REGISTRY_USER"),
+            var("GATEHOUSE_TEST_REGISTRY_PASSWORD"),
+        );
+        let repo = format!("attest/auth-{}", std::process::id());
+        let digest = push_image_as(
+            &host,
+            &repo,
+            "v1",
+            b"private layer",
+            RegistryAuth::Basic(user.clone(), password.clone()),
+        );
+        let image = format!("{host}/{repo}@{digest}");
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let r = run(
+            gatehouse(d, &["key", "generate", "--output-key-prefix", "ci"])
+                .env("GATEHOUSE_PASSWORD", "pw"),
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        // Without credentials the registry refuses: a registry error, exit 2.
+        let r = run(gatehouse(d, &["sign", &image, "--key", "ci.key"])
+            .env("GATEHOUSE_PASSWORD", "pw")
+            .env("DOCKER_CONFIG", d));
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert!(
+            r.stderr.contains(&format!("registry {host}")),
+            "{}",
+            r.stderr
+        );
+        // Flags for signing, environment for verifying.
+        let r = run(gatehouse(
+            d,
+            &[
+                "sign",
+                &image,
+                "--key",
+                "ci.key",
+                "--username",
+                &user,
+                "--password",
+                &password,
+            ],
+        )
+        .env("GATEHOUSE_PASSWORD", "pw"));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let r = run(gatehouse(
+            d,
+            &[
+                "verify",
+                &image,
+                "--key",
+                "ci.pub",
+                "--insecure-ignore-tlog",
+            ],
+        )
+        .env("GATEHOUSE_REGISTRY_USERNAME", &user)
+        .env("GATEHOUSE_REGISTRY_PASSWORD", &password));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(r.stdout.contains("2 bundle(s)"), "{}", r.stdout);
+        // A Docker config.json works too.
+        let auth = {
+            use std::io::Write as _;
+            let mut b64 = Std::new("base64")
+                .arg("-w0")
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .spawn()
+                .unwrap();
+            b64.stdin
+                .take()
+                .unwrap()
+                .write_all(format!("{user}:{password}").as_bytes())
+                .unwrap();
+            String::from_utf8(b64.wait_with_output().unwrap().stdout).unwrap()
+        };
+        std::fs::write(
+            d.join("config.json"),
+            format!(r#"{{"auths":{{"{host}":{{"auth":"{auth}"}}}}}}"#),
+        )
+        .unwrap();
+        let r = run(gatehouse(
+            d,
+            &[
+                "verify",
+                &image,
+                "--key",
+                "ci.pub",
+                "--insecure-ignore-tlog",
+            ],
+        )
+        .env("DOCKER_CONFIG", d));
+        assert_eq!(r.code, 0, "{}", r.stderr);
     }
 }

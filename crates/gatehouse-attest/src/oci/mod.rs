@@ -25,6 +25,7 @@ use crate::verify::{
 use crate::{KeyError, KeyPair};
 
 mod legacy;
+pub use gatehouse_oci::Credentials;
 pub use legacy::{SIMPLE_SIGNING, simple_signing_payload};
 
 /// Predicate type of cosign v3 image signatures (an in-toto statement with an empty predicate).
@@ -115,7 +116,21 @@ fn sha256(bytes: &[u8]) -> String {
 }
 
 impl Registry {
-    /// A client for `reference`'s registry: HTTPS, or plain HTTP for a loopback registry.
+    /// A client for `reference`'s registry with `credentials` (basic, bearer or anonymous).
+    pub fn with_credentials(reference: &Reference, credentials: &Credentials) -> Self {
+        let mut registry = Self::for_reference(reference);
+        registry.auth = match credentials {
+            Credentials::Basic { username, password } => {
+                RegistryAuth::Basic(username.clone(), password.clone())
+            }
+            Credentials::Bearer(token) => RegistryAuth::Bearer(token.clone()),
+            _ => RegistryAuth::Anonymous,
+        };
+        registry
+    }
+
+    /// An anonymous client for `reference`'s registry: HTTPS, or plain HTTP for a loopback
+    /// registry.
     pub fn for_reference(reference: &Reference) -> Self {
         let registry = reference.resolve_registry().to_string();
         let protocol = if is_loopback(&registry) {

@@ -12,7 +12,9 @@ use anyhow::Context as _;
 use clap::Args;
 use gatehouse_attest::PublicKey;
 use gatehouse_attest::intoto::predicate_type;
-use gatehouse_attest::oci::{COSIGN_SIGN_PREDICATE, OciError, Registry, parse_reference};
+use gatehouse_attest::oci::{
+    COSIGN_SIGN_PREDICATE, Credentials, OciError, Registry, parse_reference,
+};
 use gatehouse_attest::slsa::ProvenancePolicy;
 use gatehouse_attest::verify::{Options, SignerPolicy, TrustRoot};
 
@@ -31,6 +33,8 @@ pub struct SignArgs {
     /// Accept a tag: resolve it to the digest it points to now and sign that digest.
     #[arg(long)]
     resolve_tag: bool,
+    #[command(flatten)]
+    registry: RegistryArgs,
     /// Where `sign` stores the signature: OCI 1.1 referrer with a Sigstore bundle (cosign v3),
     /// the legacy `sha256-<hex>.sig` tag (cosign v2, Kyverno's default), or both.
     #[arg(long, value_enum, default_value = "both")]
@@ -38,6 +42,53 @@ pub struct SignArgs {
     /// Output format.
     #[arg(short, long, value_enum, default_value = "text")]
     output: Output,
+}
+
+/// Registry credentials, as for `gatehouse sbom`: flags or environment, else the Docker config
+/// file (`$DOCKER_CONFIG/config.json`, default `~/.docker/config.json`), else anonymous.
+#[derive(Args)]
+struct RegistryArgs {
+    /// Registry user name (basic auth, or for the registry's token service).
+    #[arg(long, env = "GATEHOUSE_REGISTRY_USERNAME", requires = "password")]
+    username: Option<String>,
+    /// Registry password or access token for `--username`.
+    #[arg(long, env = "GATEHOUSE_REGISTRY_PASSWORD", hide_env_values = true)]
+    password: Option<String>,
+    /// A ready bearer token for the registry.
+    #[arg(
+        long = "registry-token",
+        env = "GATEHOUSE_REGISTRY_TOKEN",
+        hide_env_values = true,
+        conflicts_with = "username"
+    )]
+    registry_token: Option<String>,
+}
+
+impl RegistryArgs {
+    fn credentials(&self, registry: &str) -> anyhow::Result<Credentials> {
+        if let Some(token) = &self.registry_token {
+            return Ok(Credentials::Bearer(token.clone()));
+        }
+        if let (Some(username), Some(password)) = (&self.username, &self.password) {
+            return Ok(Credentials::Basic {
+                username: username.clone(),
+                password: password.clone(),
+            });
+        }
+        let dir = std::env::var_os("DOCKER_CONFIG")
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".docker")));
+        if let Some(file) = dir.map(|d| d.join("config.json")).filter(|f| f.is_file()) {
+            let bytes = std::fs::read(&file)
+                .with_context(|| format!("`{}`: cannot read", file.display()))?;
+            if let Some(c) =
+                Credentials::from_docker_config(&file.display().to_string(), &bytes, registry)?
+            {
+                return Ok(c);
+            }
+        }
+        Ok(Credentials::Anonymous)
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -76,6 +127,8 @@ pub struct VerifyArgs {
     /// Accept key-signed bundles without transparency-log proof (made offline by gatehouse).
     #[arg(long)]
     insecure_ignore_tlog: bool,
+    #[command(flatten)]
+    registry: RegistryArgs,
     /// Output format.
     #[arg(short, long, value_enum, default_value = "text")]
     output: Output,
@@ -123,8 +176,9 @@ fn push(args: &SignArgs, predicate: Option<(String, serde_json::Value)>) -> Exit
     let result = (|| -> anyhow::Result<(String, String, String)> {
         let reference = parse_reference(&args.image)?;
         let key = load_private_key(&args.key)?;
+        let credentials = args.registry.credentials(reference.resolve_registry())?;
         runtime()?.block_on(async {
-            let registry = Registry::for_reference(&reference);
+            let registry = Registry::with_credentials(&reference, &credentials);
             let image = registry.pin(&reference, args.resolve_tag).await?;
             let (kind, referrer) = match &predicate {
                 None => {
@@ -211,8 +265,9 @@ fn check(args: &VerifyArgs, kind: String, provenance: Option<ProvenancePolicy>) 
         let options = Options {
             insecure_ignore_tlog: args.insecure_ignore_tlog,
         };
+        let credentials = args.registry.credentials(reference.resolve_registry())?;
         runtime()?.block_on(async {
-            let registry = Registry::for_reference(&reference);
+            let registry = Registry::with_credentials(&reference, &credentials);
             let image = registry.pin(&reference, true).await?;
             let referrers = registry
                 .verify(

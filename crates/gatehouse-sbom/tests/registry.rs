@@ -104,6 +104,19 @@ fn tampered_layer_fails_the_scan() {
 
 /// Pushes a one-layer uncompressed image whose layer holds `files`; returns the layer digest.
 fn push_one_layer_image(reg: &Registry, target: &ImageRef, files: &[(&str, Vec<u8>)]) -> String {
+    push_one_layer_image_as(reg, target, files, None)
+}
+
+/// A layer compressor and the media type it produces.
+type Compression<'a> = (fn(Vec<u8>) -> Vec<u8>, &'a str);
+
+/// The same with the layer compressed by `compress` (and its media type).
+fn push_one_layer_image_as(
+    reg: &Registry,
+    target: &ImageRef,
+    files: &[(&str, Vec<u8>)],
+    compress: Option<Compression<'_>>,
+) -> String {
     let mut tar = tar::Builder::new(Vec::new());
     for (path, bytes) in files {
         let mut header = tar::Header::new_gnu();
@@ -112,11 +125,16 @@ fn push_one_layer_image(reg: &Registry, target: &ImageRef, files: &[(&str, Vec<u
         tar.append_data(&mut header, path, bytes.as_slice())
             .unwrap();
     }
-    let layer = tar.into_inner().unwrap();
+    let tar = tar.into_inner().unwrap();
+    let diff_id = gatehouse_oci::sha256_digest(&tar);
+    let (layer, media_type) = match compress {
+        Some((f, media_type)) => (f(tar), media_type),
+        None => (tar, "application/vnd.oci.image.layer.v1.tar"),
+    };
     let layer_digest = reg.push_blob(target, &layer).unwrap();
     let config = serde_json::to_vec(&serde_json::json!({
         "architecture": "amd64", "os": "linux",
-        "rootfs": {"type": "layers", "diff_ids": [layer_digest]}
+        "rootfs": {"type": "layers", "diff_ids": [diff_id]}
     }))
     .unwrap();
     let config_digest = reg.push_blob(target, &config).unwrap();
@@ -125,8 +143,7 @@ fn push_one_layer_image(reg: &Registry, target: &ImageRef, files: &[(&str, Vec<u
         "mediaType": "application/vnd.oci.image.manifest.v1+json",
         "config": {"mediaType": "application/vnd.oci.image.config.v1+json",
                    "digest": config_digest, "size": config.len()},
-        "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar",
-                    "digest": layer_digest, "size": layer.len()}]
+        "layers": [{"mediaType": media_type, "digest": layer_digest, "size": layer.len()}]
     }))
     .unwrap();
     reg.push_manifest(
@@ -135,7 +152,7 @@ fn push_one_layer_image(reg: &Registry, target: &ImageRef, files: &[(&str, Vec<u
         "application/vnd.oci.image.manifest.v1+json",
     )
     .unwrap();
-    layer_digest
+    diff_id
 }
 
 #[test]
@@ -158,6 +175,40 @@ fn fedora_image_rpm_packages_record_their_layer() {
     for c in &sbom.components {
         assert!(c.layers.contains(&layer), "{}: {:?}", c.purl(), c.layers);
     }
+}
+
+/// Two zstd frames back to back (what `zstd` writes for concatenated input).
+fn zstd_two_frames(tar: Vec<u8>) -> Vec<u8> {
+    use ruzstd::encoding::{CompressionLevel, compress_to_vec};
+    let (a, b) = tar.split_at(tar.len() / 2);
+    let mut out = compress_to_vec(a, CompressionLevel::Fastest);
+    out.extend(compress_to_vec(b, CompressionLevel::Fastest));
+    out
+}
+
+#[test]
+fn zstd_layers_are_read() {
+    let reg = Registry::new(RegistryOptions::default()).unwrap();
+    let target = fresh_repo("zstd");
+    let root = common::fixture("rpm/fedora-40");
+    let files: Vec<(&str, Vec<u8>)> = ["etc/os-release", "usr/lib/sysimage/rpm/rpmdb.sqlite"]
+        .into_iter()
+        .map(|p| (p, std::fs::read(root.join(p)).unwrap()))
+        .collect();
+    let diff_id = push_one_layer_image_as(
+        &reg,
+        &target,
+        &files,
+        Some((
+            zstd_two_frames,
+            "application/vnd.oci.image.layer.v1.tar+zstd",
+        )),
+    );
+    let (sbom, _) = scan_registry(&reg, &target, &ScanOptions::default()).unwrap();
+    assert_eq!(sbom.components.len(), 4);
+    assert_eq!(sbom.subject.distro.as_deref(), Some("fedora-40"));
+    // The layer recorded is the uncompressed diff_id from the config.
+    assert!(sbom.components.iter().all(|c| c.layers.contains(&diff_id)));
 }
 
 #[test]

@@ -400,6 +400,50 @@ pub(super) fn scan_manifest(
     )
 }
 
+/// Decompresses a zstd stream of one or more frames (`tar+zstd` layers), each frame's window
+/// capped at ruzstd's default (128 MiB) against hostile headers.
+struct ZstdFrames<'a> {
+    dec: Option<
+        ruzstd::decoding::StreamingDecoder<Box<dyn Read + 'a>, ruzstd::decoding::FrameDecoder>,
+    >,
+}
+
+impl<'a> ZstdFrames<'a> {
+    fn new(inner: Box<dyn Read + 'a>) -> std::io::Result<Self> {
+        let dec = ruzstd::decoding::StreamingDecoder::new(inner).map_err(std::io::Error::other)?;
+        Ok(Self { dec: Some(dec) })
+    }
+}
+
+impl Read for ZstdFrames<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        loop {
+            let Some(dec) = self.dec.as_mut() else {
+                return Ok(0);
+            };
+            let n = dec.read(buf)?;
+            if n > 0 || buf.is_empty() {
+                return Ok(n);
+            }
+            // End of a frame: another may follow.
+            let Some(mut inner) = self
+                .dec
+                .take()
+                .map(ruzstd::decoding::StreamingDecoder::into_inner)
+            else {
+                return Ok(0);
+            };
+            let mut first = [0u8; 1];
+            if inner.read(&mut first)? == 0 {
+                return Ok(0);
+            }
+            let rest: Box<dyn Read + '_> = Box::new(std::io::Cursor::new(first).chain(inner));
+            self.dec =
+                Some(ruzstd::decoding::StreamingDecoder::new(rest).map_err(std::io::Error::other)?);
+        }
+    }
+}
+
 /// A reader that fails once more than `limit` bytes have been read in total.
 struct Budget<R> {
     inner: R,
@@ -447,10 +491,12 @@ fn scan_layers(
         let reader: Box<dyn Read> = if head.starts_with(&[0x1f, 0x8b]) {
             Box::new(flate2::read::MultiGzDecoder::new(chained))
         } else if head.starts_with(&[0x28, 0xb5]) {
-            return Err(err(
-                &layer.blob,
-                "zstd-compressed layers are not supported yet",
-            ));
+            Box::new(ZstdFrames::new(Box::new(chained)).map_err(|e| {
+                err(
+                    &format!("{}:{}", blobs.label(), layer.blob),
+                    format!("not a zstd stream: {e}"),
+                )
+            })?)
         } else {
             Box::new(chained)
         };
@@ -596,4 +642,34 @@ fn apply_layer(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Truncated or corrupt zstd layers are read errors, never panics.
+    #[test]
+    fn broken_zstd_is_an_error() {
+        let data = vec![7u8; 100_000];
+        let z = ruzstd::encoding::compress_to_vec(
+            data.as_slice(),
+            ruzstd::encoding::CompressionLevel::Fastest,
+        );
+        let mut out = Vec::new();
+        let whole = ZstdFrames::new(Box::new(z.as_slice())).map(|mut r| r.read_to_end(&mut out));
+        assert!(matches!(whole, Ok(Ok(100_000))));
+        for cut in [4, 9, z.len() / 2, z.len() - 1] {
+            let part = z.get(..cut).unwrap_or_default();
+            let mut out = Vec::new();
+            let r = ZstdFrames::new(Box::new(part)).and_then(|mut r| r.read_to_end(&mut out));
+            assert!(r.is_err(), "cut at {cut}: {r:?}");
+        }
+        let mut garbage = vec![0x28, 0xb5, 0x2f, 0xfd];
+        garbage.extend([0xff; 64]);
+        let mut out = Vec::new();
+        let r =
+            ZstdFrames::new(Box::new(garbage.as_slice())).and_then(|mut r| r.read_to_end(&mut out));
+        assert!(r.is_err());
+    }
 }

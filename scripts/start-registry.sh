@@ -29,6 +29,7 @@ fi
 need_install=()
 command -v docker-registry >/dev/null 2>&1 || need_install+=(docker-registry)
 command -v htpasswd >/dev/null 2>&1 || need_install+=(apache2-utils)
+command -v openssl >/dev/null 2>&1 || need_install+=(openssl)
 if [ "${#need_install[@]}" -gt 0 ]; then
     echo "start-registry: installing ${need_install[*]}" >&2
     export DEBIAN_FRONTEND=noninteractive

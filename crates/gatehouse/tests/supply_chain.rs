@@ -325,3 +325,43 @@ fn sbom_of_a_registry_image_behind_a_token_service() {
     assert!(out.status.success(), "{stderr}");
     assert!(String::from_utf8_lossy(&out.stdout).contains(&digest));
 }
+
+#[test]
+fn sbom_of_a_multi_platform_index_picks_the_platform() {
+    use gatehouse_sbom::source::registry::oci;
+    let (tagged, manifest) = push_fixture(
+        &registry_env("GATEHOUSE_TEST_REGISTRY"),
+        oci::Credentials::Anonymous,
+    );
+    let reg = oci::blocking::Registry::new(oci::RegistryOptions::default()).expect("client");
+    let image = oci::ImageRef::parse(&tagged).expect("reference");
+    let (bytes, _) = reg
+        .pull_manifest(&image.with_digest(&manifest))
+        .expect("manifest");
+    let index = serde_json::json!({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.index.v1+json",
+        "manifests": [{"mediaType": "application/vnd.oci.image.manifest.v1+json",
+                       "digest": manifest, "size": bytes.len(),
+                       "platform": {"os": "linux", "architecture": "amd64"}}]
+    });
+    let multi = image.with_tag("multi");
+    let index_bytes = serde_json::to_vec(&index).expect("json");
+    reg.push_manifest(&multi, &index_bytes, oci::media::OCI_INDEX)
+        .expect("push index");
+
+    let (code, stdout, stderr) = gatehouse(&["sbom", &multi.to_string()]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains(&manifest),
+        "the platform manifest digest: {stderr}"
+    );
+    assert!(stdout.contains(&manifest));
+
+    let (code, _, stderr) = gatehouse(&["sbom", &multi.to_string(), "--platform", "linux/arm64"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("without linux/arm64") && stderr.contains("available: linux/amd64"),
+        "{stderr}"
+    );
+}

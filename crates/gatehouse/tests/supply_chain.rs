@@ -120,11 +120,21 @@ fn registry_env(name: &str) -> String {
     })
 }
 
-/// Pushes a fixture OCI layout to a fresh repository of `host` and returns (reference with
-/// tag, manifest digest).
+/// Pushes the alpine-npm fixture OCI layout to a fresh repository of `host` and returns
+/// (reference with tag, manifest digest).
 fn push_fixture(
     host: &str,
     creds: gatehouse_sbom::source::registry::oci::Credentials,
+) -> (String, String) {
+    push_layout(host, creds, "alpine-npm.oci")
+}
+
+/// Pushes the fixture OCI layout `name` (under gatehouse-sbom's `tests/fixtures/images`) to a
+/// fresh repository of `host`; returns (reference with tag, manifest digest).
+fn push_layout(
+    host: &str,
+    creds: gatehouse_sbom::source::registry::oci::Credentials,
+    name: &str,
 ) -> (String, String) {
     use gatehouse_sbom::source::registry::oci;
     let nanos = std::time::SystemTime::now()
@@ -143,7 +153,7 @@ fn push_fixture(
     .expect("client");
     let digest = reg
         .push_layout(
-            &crate_fixture("gatehouse-sbom/tests/fixtures/images/alpine-npm.oci"),
+            &crate_fixture(&format!("gatehouse-sbom/tests/fixtures/images/{name}")),
             &target,
         )
         .expect("push");
@@ -364,4 +374,58 @@ fn sbom_of_a_multi_platform_index_picks_the_platform() {
         stderr.contains("without linux/arm64") && stderr.contains("available: linux/amd64"),
         "{stderr}"
     );
+}
+
+#[test]
+fn scan_of_a_registry_image_equals_the_scan_of_its_layout() {
+    use gatehouse_sbom::source::registry::oci::Credentials;
+    let (tagged, digest) = push_layout(
+        &registry_env("GATEHOUSE_TEST_REGISTRY"),
+        Credentials::Anonymous,
+        "debian-rust-go.oci",
+    );
+    let store = tempfile::tempdir().expect("tempdir");
+    let db = store.path().join("osv");
+    let osv = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/scan/osv");
+    let (code, _, stderr) = gatehouse(&[
+        "db",
+        "--db",
+        db.to_str().expect("utf-8"),
+        "import",
+        osv.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let scan = |target: &str| {
+        let (code, out, stderr) = gatehouse(&[
+            "scan",
+            "--db",
+            db.to_str().expect("utf-8"),
+            "--fail-on",
+            "none",
+            "-o",
+            "json",
+            target,
+        ]);
+        assert_eq!(code, 0, "{stderr}");
+        let doc: serde_json::Value = serde_json::from_str(&out).expect("json");
+        let mut matches: Vec<String> = doc["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} {} {}",
+                    f["rule_id"], f["location"]["purl"], f["location"]["image_digest"]
+                )
+            })
+            .collect();
+        matches.sort();
+        matches
+    };
+    let layout = crate_fixture("gatehouse-sbom/tests/fixtures/images/debian-rust-go.oci");
+    let local = scan(layout.to_str().expect("utf-8"));
+    let remote = scan(&tagged);
+    assert!(!local.is_empty());
+    assert_eq!(remote, local);
+    assert!(remote.iter().all(|m| m.contains(&digest)), "{remote:#?}");
 }

@@ -43,6 +43,14 @@ pub struct SbomArgs {
     /// Write the document here instead of stdout (a per-ecosystem summary goes to stderr).
     #[arg(long = "output-file", value_name = "FILE")]
     output_file: Option<PathBuf>,
+    #[command(flatten)]
+    source: SourceArgs,
+}
+
+/// Where an inventory comes from: registry access and directory-walk options, shared by
+/// `gatehouse sbom` and `gatehouse scan`.
+#[derive(Args, Clone)]
+pub(crate) struct SourceArgs {
     /// Platform to pick from a multi-platform image in a registry.
     #[arg(long, value_name = "OS/ARCH[/VARIANT]", default_value = "linux/amd64")]
     platform: String,
@@ -85,7 +93,7 @@ pub fn run(args: SbomArgs) -> ExitCode {
 }
 
 /// The credentials for `registry`: flags and environment first, then the Docker config file.
-fn credentials(args: &SbomArgs, registry: &str) -> anyhow::Result<oci::Credentials> {
+fn credentials(args: &SourceArgs, registry: &str) -> anyhow::Result<oci::Credentials> {
     if let Some(token) = &args.registry_token {
         return Ok(oci::Credentials::Bearer(token.clone()));
     }
@@ -122,13 +130,15 @@ fn progress() -> Progress {
     })
 }
 
-fn scan(args: &SbomArgs) -> anyhow::Result<Sbom> {
+/// The SBOM of `target`: a path (tree, lockfile, image archive or layout) or an image in a
+/// registry (`host[:port]/repo[:tag|@digest]`; prefixes force the kind), read with `args`.
+pub(crate) fn read_target(target: &str, args: &SourceArgs) -> anyhow::Result<Sbom> {
     let opts = ScanOptions {
         respect_ignore_files: !args.no_ignore,
         progress: progress(),
         ..ScanOptions::default()
     };
-    let sbom = scan_target(args, &opts);
+    let sbom = scan_target(target, args, &opts);
     {
         use std::io::IsTerminal as _;
         if std::io::stderr().is_terminal() {
@@ -138,9 +148,9 @@ fn scan(args: &SbomArgs) -> anyhow::Result<Sbom> {
     sbom
 }
 
-fn scan_target(args: &SbomArgs, opts: &ScanOptions) -> anyhow::Result<Sbom> {
+fn scan_target(target: &str, args: &SourceArgs, opts: &ScanOptions) -> anyhow::Result<Sbom> {
     let opts = opts.clone();
-    Ok(match Target::parse(&args.target) {
+    Ok(match Target::parse(target) {
         Target::Path(p) => scan_path(&p, &opts)?,
         Target::OciArchive(p) => {
             if !(p.join("oci-layout").is_file() || p.is_file()) {
@@ -173,7 +183,7 @@ fn scan_target(args: &SbomArgs, opts: &ScanOptions) -> anyhow::Result<Sbom> {
 }
 
 fn generate(args: &SbomArgs) -> anyhow::Result<()> {
-    let sbom = scan(args)?;
+    let sbom = read_target(&args.target, &args.source)?;
     for w in &sbom.warnings {
         eprintln!("warning: {w}");
     }

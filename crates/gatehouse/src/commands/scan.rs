@@ -19,7 +19,7 @@ use anyhow::{Context, anyhow};
 use clap::{Args, Subcommand, ValueEnum};
 use gatehouse_model::report::Format;
 use gatehouse_model::{Finding, Severity, WaiverRules};
-use gatehouse_sbom::{Sbom, ScanOptions as SbomOptions, format as sbom_format, scan_path};
+use gatehouse_sbom::{Sbom, format as sbom_format};
 use gatehouse_vuln::scan::{self, Changes, Package, UnknownSeverity};
 use gatehouse_vuln::{Advisories, Store, table, vex};
 use serde_json::json;
@@ -31,9 +31,10 @@ use crate::report_error;
 pub struct ScanArgs {
     #[command(subcommand)]
     command: Option<ScanCommand>,
-    /// Directories, lockfiles, image tarballs or OCI layouts, or SBOM documents [default: .].
+    /// Directories, lockfiles, image tarballs or OCI layouts, images in a registry
+    /// (`host[:port]/repo[:tag|@sha256:…]`), or SBOM documents [default: .].
     #[arg(value_name = "PATH|IMAGE")]
-    paths: Vec<PathBuf>,
+    paths: Vec<String>,
     #[command(flatten)]
     options: ScanOptions,
 }
@@ -101,6 +102,8 @@ struct ScanOptions {
     /// Report only what changed since the previous advisory import (new, severity changed, gone).
     #[arg(long = "since-db-import")]
     since_db_import: bool,
+    #[command(flatten)]
+    source: super::sbom::SourceArgs,
 }
 
 /// One scanned thing (a path or SBOM document) and its packages.
@@ -125,13 +128,13 @@ fn execute(args: ScanArgs) -> anyhow::Result<u8> {
         Some(ScanCommand::Sbom { files, options }) => (read_sbom_args(&files)?, options),
         None => {
             let paths = if args.paths.is_empty() {
-                vec![PathBuf::from(".")]
+                vec![".".to_owned()]
             } else {
                 args.paths
             };
             let mut inventories = Vec::new();
             for p in &paths {
-                inventories.push(inventory_of_path(p)?);
+                inventories.push(inventory_of(p, &args.options.source)?);
             }
             (inventories, args.options)
         }
@@ -342,12 +345,14 @@ fn read_sbom(path: &Path) -> anyhow::Result<Inventory> {
     Ok(inventory(path, sbom, true))
 }
 
-/// A path: an SBOM document when its content says so, else a tree, lockfile or image.
-fn inventory_of_path(path: &Path) -> anyhow::Result<Inventory> {
+/// A path or image: an SBOM document when its content says so, else a tree, lockfile, image
+/// archive or layout, or an image in a registry.
+fn inventory_of(target: &str, source: &super::sbom::SourceArgs) -> anyhow::Result<Inventory> {
+    let path = Path::new(target);
     if path.is_file() && looks_like_sbom(path) {
         return read_sbom(path);
     }
-    let sbom = scan_path(path, &SbomOptions::default())?;
+    let sbom = super::sbom::read_target(target, source)?;
     for w in &sbom.warnings {
         eprintln!("warning: {w}");
     }

@@ -4,7 +4,10 @@
 #   input.resources[_] = {
 #     "address": "module.net.aws_security_group.web[0]", "type": "aws_security_group",
 #     "name": "web", "module": "module.net", "actions": ["create"],
-#     "values": {...planned values...}, "unknown": {...after_unknown...}
+#     "values": {...planned values...}, "unknown": {...after_unknown...},
+#     "configured": ["attr", ...],                    # attributes the configuration block sets
+#     "key": "module.net.aws_security_group.web",      # what other resources' references name
+#     "references": {"attr": ["aws_s3_bucket.b", ...]}  # resources each attribute references
 #   }
 # Pure deletes and data sources are not included.
 package gatehouse.lib.terraform
@@ -64,3 +67,16 @@ present(v) if {
 list(x) := x if is_array(x)
 
 list(x) := [] if not is_array(x)
+
+# True when resource `c`'s attribute `attr` points at resource `r` (the edges of Checkov's graph
+# checks): `c`'s configuration references `r` in that attribute (`bucket = aws_s3_bucket.b.id`),
+# or the planned value equals one of `r`'s planned values named in `ids` (a literal bucket name).
+points_to(c, attr, r, ids) if r.key in object.get(c, ["references", attr], [])
+
+points_to(c, attr, r, ids) if {
+	v := c.values[attr]
+	is_string(v)
+	v != ""
+	some id in ids
+	v == r.values[id]
+}

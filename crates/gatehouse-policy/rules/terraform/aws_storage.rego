@@ -104,19 +104,80 @@ deny_pab_restrict_public_buckets contains result if {
 	result := tf.result(r, "restrict_public_buckets", sprintf("Public access block '%s' does not set restrict_public_buckets.", [r.address]))
 }
 
+# The resources of type `ty` that configure S3 bucket `b` through their `bucket` attribute.
+bucket_configs(ty, b) := [c | some c in tf.resources(ty); tf.points_to(c, "bucket", b, ["bucket", "id"])]
+
+# The default server-side encryption algorithms that apply to bucket `b`: its inline
+# `server_side_encryption_configuration` (AWS provider < 4) and every connected
+# `aws_s3_bucket_server_side_encryption_configuration`.
+sse_algorithms(b) := {a |
+	some c in tf.list(b.values.server_side_encryption_configuration)
+	some rule in tf.list(c.rule)
+	some d in tf.list(rule.apply_server_side_encryption_by_default)
+	a := d.sse_algorithm
+} | {a |
+	some c in bucket_configs("aws_s3_bucket_server_side_encryption_configuration", b)
+	some rule in tf.list(c.values.rule)
+	some d in tf.list(rule.apply_server_side_encryption_by_default)
+	a := d.sse_algorithm
+}
+
+kms_algorithms := {"aws:kms", "aws:kms:dsse"}
+
+# METADATA
+# title: S3 bucket has no public access block that blocks public ACLs and policies
+# description: |
+#   A bucket must be covered by an `aws_s3_bucket_public_access_block` whose `bucket` refers to it
+#   (by reference or by name) with `block_public_acls` and `block_public_policy` set. Like
+#   Checkov's graph check, the other two flags are their own rules (GH-AWS-022, GH-AWS-023). A
+#   flag whose planned value is unknown but configured counts as set.
+# custom:
+#   id: GH-AWS-064
+#   severity: high
+#   checkov: CKV2_AWS_6
+#   input: terraform
+#   remediation: Add an `aws_s3_bucket_public_access_block` for the bucket with all four flags true.
+#   before: |
+#     resource "aws_s3_bucket" "logs" {
+#       bucket = "acme-logs"
+#     }
+#   after: |
+#     resource "aws_s3_bucket" "logs" {
+#       bucket = "acme-logs"
+#     }
+#     resource "aws_s3_bucket_public_access_block" "logs" {
+#       bucket                  = aws_s3_bucket.logs.id
+#       block_public_acls       = true
+#       block_public_policy     = true
+#       ignore_public_acls      = true
+#       restrict_public_buckets = true
+#     }
+#   references:
+#     - https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html
+deny_bucket_without_public_access_block contains result if {
+	some b in tf.resources("aws_s3_bucket")
+	not bucket_blocks_public_access(b)
+	result := tf.result(b, "bucket", sprintf("S3 bucket '%s' has no public access block that sets block_public_acls and block_public_policy.", [b.address]))
+}
+
+bucket_blocks_public_access(b) if {
+	some p in bucket_configs("aws_s3_bucket_public_access_block", b)
+	tf.effective(p, "block_public_acls", false) != false
+	tf.effective(p, "block_public_policy", false) != false
+}
+
 # METADATA
 # title: S3 bucket versioning is not enabled
 # description: |
-#   Versioning lets you recover overwritten or deleted objects. Checked on
-#   `aws_s3_bucket_versioning` (status must be `Enabled`) and on the legacy inline
-#   `versioning` block of `aws_s3_bucket`. Checkov's CKV_AWS_21 is a graph check that also fails
-#   buckets with no versioning resource at all; gatehouse reads one plan resource at a time and does
-#   not mirror it.
+#   Versioning lets you recover overwritten or deleted objects. A bucket passes with an inline
+#   `versioning { enabled = true }` (AWS provider < 4) or a connected `aws_s3_bucket_versioning`
+#   whose status is `Enabled`; a bucket without either fails, like Checkov's graph check.
 # custom:
 #   id: GH-AWS-024
 #   severity: low
+#   checkov: CKV_AWS_21
 #   input: terraform
-#   remediation: Add an `aws_s3_bucket_versioning` resource with `status = "Enabled"`.
+#   remediation: Add an `aws_s3_bucket_versioning` resource with `status = "Enabled"` for the bucket.
 #   before: |
 #     versioning_configuration {
 #       status = "Suspended"
@@ -128,31 +189,43 @@ deny_pab_restrict_public_buckets contains result if {
 #   references:
 #     - https://docs.aws.amazon.com/AmazonS3/latest/userguide/Versioning.html
 deny_versioning_disabled contains result if {
-	some r in tf.resources("aws_s3_bucket_versioning")
-	some c in tf.list(r.values.versioning_configuration)
-	c.status != "Enabled"
-	result := tf.result(r, "versioning_configuration", sprintf("Bucket versioning '%s' has status '%s'.", [r.address, c.status]))
+	some b in tf.resources("aws_s3_bucket")
+	not bucket_versioned(b)
+	result := tf.result(b, "versioning", sprintf("S3 bucket '%s' does not have versioning enabled.", [b.address]))
 }
 
-deny_versioning_disabled contains result if {
-	some r in tf.resources("aws_s3_bucket")
-	some v in tf.list(r.values.versioning)
-	v.enabled == false
-	result := tf.result(r, "versioning", sprintf("S3 bucket '%s' has versioning disabled.", [r.address]))
+bucket_versioned(b) if {
+	some v in tf.list(b.values.versioning)
+	v.enabled == true
+}
+
+bucket_versioned(b) if {
+	some c in bucket_configs("aws_s3_bucket_versioning", b)
+	some v in tf.list(c.values.versioning_configuration)
+	v.status == "Enabled"
+}
+
+# An inline `versioning` block set from an expression known only after apply is not reported
+# (with AWS provider 4+ `versioning` is unknown on every bucket but not configured: that is the
+# provider's computed value, not the user's choice, and does not count).
+bucket_versioned(b) if {
+	tf.unknown(b, "versioning")
+	tf.configured(b, "versioning")
 }
 
 # METADATA
 # title: S3 bucket is not encrypted with KMS
 # description: |
 #   S3 encrypts with S3-managed keys (AES256) by default; a KMS key adds key policies, audit trails and
-#   revocation. Checked on `aws_s3_bucket_server_side_encryption_configuration`. Checkov's
-#   CKV_AWS_145 is the same check on the bucket through the graph of connected resources;
-#   gatehouse flags the encryption configuration itself and does not mirror it.
+#   revocation. A bucket passes when its inline or connected server-side encryption configuration
+#   uses `aws:kms` (or `aws:kms:dsse`), and fails otherwise, including with no configuration at all
+#   (Checkov's graph check CKV_AWS_145).
 # custom:
 #   id: GH-AWS-025
 #   severity: medium
+#   checkov: CKV_AWS_145
 #   input: terraform
-#   remediation: Set `sse_algorithm = "aws:kms"` (with `kms_master_key_id`) in the encryption configuration.
+#   remediation: Set `sse_algorithm = "aws:kms"` (with `kms_master_key_id`) in the bucket's encryption configuration.
 #   before: |
 #     apply_server_side_encryption_by_default {
 #       sse_algorithm = "AES256"
@@ -165,11 +238,46 @@ deny_versioning_disabled contains result if {
 #   references:
 #     - https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html
 deny_sse_not_kms contains result if {
-	some r in tf.resources("aws_s3_bucket_server_side_encryption_configuration")
-	some rule in tf.list(r.values.rule)
-	some d in tf.list(rule.apply_server_side_encryption_by_default)
-	not d.sse_algorithm in {"aws:kms", "aws:kms:dsse"}
-	result := tf.result(r, "rule", sprintf("'%s' encrypts with '%s', not a KMS key.", [r.address, d.sse_algorithm]))
+	some b in tf.resources("aws_s3_bucket")
+	algorithms := sse_algorithms(b)
+	count(algorithms & kms_algorithms) == 0
+	not "<unknown>" in algorithms
+	result := tf.result(b, "server_side_encryption_configuration", sprintf("S3 bucket '%s' is not encrypted with a KMS key (%s).", [b.address, describe_algorithms(algorithms)]))
+}
+
+describe_algorithms(algorithms) := "no encryption configuration" if count(algorithms) == 0
+
+describe_algorithms(algorithms) := concat(", ", sort(algorithms)) if count(algorithms) > 0
+
+# METADATA
+# title: S3 bucket encryption uses an unknown algorithm
+# description: |
+#   Every bucket is encrypted at rest (S3 applies SSE-S3 by default since January 2023), so a bucket
+#   without an encryption configuration passes; one whose inline or connected configuration names an
+#   algorithm other than `AES256`, `aws:kms` or `aws:kms:dsse` fails (Checkov's graph check
+#   CKV_AWS_19).
+# custom:
+#   id: GH-AWS-065
+#   severity: low
+#   checkov: CKV_AWS_19
+#   input: terraform
+#   remediation: Use `sse_algorithm = "aws:kms"` (preferred) or `"AES256"`.
+#   before: |
+#     apply_server_side_encryption_by_default {
+#       sse_algorithm = "none"
+#     }
+#   after: |
+#     apply_server_side_encryption_by_default {
+#       sse_algorithm = "aws:kms"
+#     }
+#   references:
+#     - https://docs.aws.amazon.com/AmazonS3/latest/userguide/default-bucket-encryption.html
+deny_sse_unknown_algorithm contains result if {
+	some b in tf.resources("aws_s3_bucket")
+	some a in sse_algorithms(b)
+	is_string(a)
+	not a in {"AES256", "aws:kms", "aws:kms:dsse"}
+	result := tf.result(b, "server_side_encryption_configuration", sprintf("S3 bucket '%s' uses encryption algorithm '%s'.", [b.address, a]))
 }
 
 # METADATA

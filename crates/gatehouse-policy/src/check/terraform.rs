@@ -75,7 +75,19 @@ struct ConfigResource {
     #[serde(default)]
     address: Option<String>,
     #[serde(default)]
-    expressions: Option<BTreeMap<String, serde::de::IgnoredAny>>,
+    expressions: Option<BTreeMap<String, Expression>>,
+}
+
+/// One top-level expression: its `references` when it is a plain expression, nothing for
+/// nested blocks (arrays of expression maps).
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum Expression {
+    Plain {
+        #[serde(default)]
+        references: Vec<Json>,
+    },
+    Other(serde::de::IgnoredAny),
 }
 
 #[derive(serde::Deserialize)]
@@ -92,9 +104,16 @@ impl ConfigModule {
             .resources
             .into_iter()
             .map(|r| {
-                let expressions: Option<Map<String, Json>> = r
-                    .expressions
-                    .map(|e| e.into_keys().map(|k| (k, Json::Null)).collect());
+                let expressions: Option<Map<String, Json>> = r.expressions.map(|e| {
+                    e.into_iter()
+                        .map(|(k, v)| match v {
+                            Expression::Plain { references } if !references.is_empty() => {
+                                (k, json!({ "references": references }))
+                            }
+                            _ => (k, Json::Null),
+                        })
+                        .collect()
+                });
                 json!({"address": r.address, "expressions": expressions})
             })
             .collect();
@@ -181,7 +200,11 @@ pub fn read_plan(bytes: &[u8]) -> Option<Plan> {
                 rc.name.as_str().unwrap_or("")
             ),
         );
-        let configured_attrs = configured.get(&key).cloned().unwrap_or_else(|| json!([]));
+        let config = configured
+            .get(&key)
+            .cloned()
+            .unwrap_or_else(Configured::none);
+        let key = ref_key(&module, &rc.ty, &rc.name);
         if let (Some(address), Some(ty), Some(name)) =
             (rc.address.as_str(), rc.ty.as_str(), rc.name.as_str())
         {
@@ -210,7 +233,9 @@ pub fn read_plan(bytes: &[u8]) -> Option<Plan> {
         put("actions", regorus::Value::from(Json::Array(actions)));
         put("values", object_or_empty(rc.change.after));
         put("unknown", object_or_empty(rc.change.after_unknown));
-        put("configured", regorus::Value::from(configured_attrs));
+        put("configured", regorus::Value::from(config.attributes));
+        put("references", regorus::Value::from(config.references));
+        put("key", regorus::Value::from(key));
         resources.push(regorus::Value::from(r));
     }
     let mut top = BTreeMap::new();
@@ -260,7 +285,7 @@ pub fn is_plan(value: &Json) -> bool {
 pub fn normalize(mut plan: Json) -> Json {
     let mut configured = BTreeMap::new();
     collect_configured(&plan["configuration"]["root_module"], "", &mut configured);
-    let configured_of = |module: &Json, ty: &Json, name: &Json| -> Json {
+    let configured_of = |module: &Json, ty: &Json, name: &Json| -> Configured {
         let key = (
             module.as_str().map(strip_indexes).unwrap_or_default(),
             format!(
@@ -269,7 +294,10 @@ pub fn normalize(mut plan: Json) -> Json {
                 name.as_str().unwrap_or("")
             ),
         );
-        configured.get(&key).cloned().unwrap_or_else(|| json!([]))
+        configured
+            .get(&key)
+            .cloned()
+            .unwrap_or_else(Configured::none)
     };
     let mut resources = Vec::new();
     if let Some(changes) = plan
@@ -295,20 +323,20 @@ pub fn normalize(mut plan: Json) -> Json {
             // Planned values are moved, not copied: plans reach tens of megabytes.
             let after = rc["change"]["after"].take();
             let after_unknown = rc["change"]["after_unknown"].take();
+            let module = rc.get("module_address").cloned().unwrap_or(Json::Null);
+            let config = configured_of(&module, &rc["type"], &rc["name"]);
             resources.push(json!({
                 "address": rc["address"],
+                "key": ref_key(&module, &rc["type"], &rc["name"]),
                 "type": rc["type"],
                 "name": rc["name"],
-                "module": rc.get("module_address").cloned().unwrap_or(Json::Null),
+                "module": module,
                 "provider": rc["provider_name"],
                 "actions": actions,
                 "values": owned_object_or_empty(after),
                 "unknown": owned_object_or_empty(after_unknown),
-                "configured": configured_of(
-                    rc.get("module_address").unwrap_or(&Json::Null),
-                    &rc["type"],
-                    &rc["name"],
-                ),
+                "configured": config.attributes,
+                "references": config.references,
             }));
         }
     } else {
@@ -317,8 +345,29 @@ pub fn normalize(mut plan: Json) -> Json {
     json!({ "resources": resources })
 }
 
-/// `(module path, "type.name")` → names of the attributes its configuration block sets.
-fn collect_configured(module: &Json, prefix: &str, out: &mut BTreeMap<(String, String), Json>) {
+/// What a resource's configuration block says: the attributes it sets (a constant or an
+/// expression) and, per attribute, the resources its expression references (as [`ref_key`]s).
+#[derive(Clone)]
+struct Configured {
+    attributes: Json,
+    references: Json,
+}
+
+impl Configured {
+    fn none() -> Self {
+        Configured {
+            attributes: json!([]),
+            references: json!({}),
+        }
+    }
+}
+
+/// `(module path, "type.name")` → what the resource's configuration block sets.
+fn collect_configured(
+    module: &Json,
+    prefix: &str,
+    out: &mut BTreeMap<(String, String), Configured>,
+) {
     for r in module["resources"].as_array().into_iter().flatten() {
         let (Some(address), Some(expressions)) =
             (r["address"].as_str(), r["expressions"].as_object())
@@ -326,7 +375,29 @@ fn collect_configured(module: &Json, prefix: &str, out: &mut BTreeMap<(String, S
             continue;
         };
         let keys: Vec<Json> = expressions.keys().cloned().map(Json::String).collect();
-        out.insert((prefix.to_string(), address.to_string()), Json::Array(keys));
+        let mut references = Map::new();
+        for (attr, e) in expressions {
+            let mut targets: Vec<Json> = e["references"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Json::as_str)
+                .filter_map(|reference| reference_key(prefix, reference))
+                .map(Json::String)
+                .collect();
+            targets.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
+            targets.dedup();
+            if !targets.is_empty() {
+                references.insert(attr.clone(), Json::Array(targets));
+            }
+        }
+        out.insert(
+            (prefix.to_string(), address.to_string()),
+            Configured {
+                attributes: Json::Array(keys),
+                references: Json::Object(references),
+            },
+        );
     }
     for (name, call) in module["module_calls"].as_object().into_iter().flatten() {
         let path = if prefix.is_empty() {
@@ -336,6 +407,48 @@ fn collect_configured(module: &Json, prefix: &str, out: &mut BTreeMap<(String, S
         };
         collect_configured(&call["module"], &path, out);
     }
+}
+
+/// The resource a configuration reference points at, as the [`ref_key`] of that resource:
+/// `aws_s3_bucket.b[0].id` inside `module.m` → `module.m.aws_s3_bucket.b`;
+/// `data.aws_iam_policy_document.p.json` → `data.aws_iam_policy_document.p`. References to
+/// variables, locals, module outputs, `each`, `count`, `path`, `self` and `terraform` name no
+/// resource (`None`).
+fn reference_key(prefix: &str, reference: &str) -> Option<String> {
+    let mut parts = reference.split('.');
+    let first = parts.next()?;
+    let ty = match first {
+        "var" | "local" | "module" | "each" | "count" | "path" | "self" | "terraform" => {
+            return None;
+        }
+        "data" => format!("data.{}", parts.next()?),
+        ty => ty.to_string(),
+    };
+    let name = parts.next()?.split('[').next()?;
+    if name.is_empty() || ty.is_empty() {
+        return None;
+    }
+    Some(if prefix.is_empty() {
+        format!("{ty}.{name}")
+    } else {
+        format!("{prefix}.{ty}.{name}")
+    })
+}
+
+/// The key other resources' references name a resource by: its module path without instance
+/// keys, type and name (`module.m.aws_s3_bucket.b` for `module.m["x"].aws_s3_bucket.b[0]`).
+fn ref_key(module: &Json, ty: &Json, name: &Json) -> Json {
+    let module = module.as_str().map(strip_indexes).unwrap_or_default();
+    let local = format!(
+        "{}.{}",
+        ty.as_str().unwrap_or(""),
+        name.as_str().unwrap_or("")
+    );
+    Json::String(if module.is_empty() {
+        local
+    } else {
+        format!("{module}.{local}")
+    })
 }
 
 fn owned_object_or_empty(v: Json) -> Json {
@@ -359,11 +472,14 @@ fn walk_module(module: &Json, out: &mut Vec<Json>) {
         if r["mode"].as_str().unwrap_or("managed") != "managed" {
             continue;
         }
+        let module_address = module.get("address").cloned().unwrap_or(Json::Null);
         out.push(json!({
             "address": r["address"],
+            "key": ref_key(&module_address, &r["type"], &r["name"]),
             "type": r["type"],
             "name": r["name"],
-            "module": module.get("address").cloned().unwrap_or(Json::Null),
+            "module": module_address,
+            "references": {},
             "provider": r["provider_name"],
             "actions": [],
             "values": object_or_empty(&r["values"]),

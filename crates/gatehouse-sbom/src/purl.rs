@@ -29,7 +29,8 @@ fn try_build(ty: &str, c: &Component) -> Option<String> {
     if !c.version.is_empty() {
         purl.with_version(c.version.as_str()).ok()?;
     }
-    for (k, v) in &c.qualifiers {
+    // An empty value is no qualifier (purl spec), and reads back as none.
+    for (k, v) in c.qualifiers.iter().filter(|(_, v)| !v.is_empty()) {
         purl.add_qualifier(k.as_str(), v.as_str()).ok()?;
     }
     if let Some(sub) = &c.subpath {
@@ -85,12 +86,13 @@ fn fallback(ty: &str, c: &Component) -> String {
         out.push('@');
         out.push_str(&enc(&c.version));
     }
-    if !c.qualifiers.is_empty() {
-        let q: Vec<String> = c
-            .qualifiers
-            .iter()
-            .map(|(k, v)| format!("{}={}", k, enc(v)))
-            .collect();
+    let q: Vec<String> = c
+        .qualifiers
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{}={}", k, enc(v)))
+        .collect();
+    if !q.is_empty() {
         out.push('?');
         out.push_str(&q.join("&"));
     }
@@ -201,6 +203,11 @@ mod tests {
             assert_eq!(back.version, version, "{purl}");
             assert_eq!(back.purl(), purl);
         }
+        // Found by `fuzz_lockfiles` (a Gemfile.lock spec with an empty platform): an empty
+        // qualifier value is dropped, as reading the purl back drops it.
+        let mut c = Component::new(Ecosystem::Gem, "eventmachine", "1.2.7");
+        c.qualifiers.insert("platform".into(), String::new());
+        assert_eq!(c.purl(), "pkg:gem/eventmachine@1.2.7");
         // Ordinary versions keep the crate's spelling.
         let c = Component::new(Ecosystem::Npm, "a", "1.0.0-rc.1+build.5");
         assert_eq!(parse(&c.purl()).map(|b| b.version), Some(c.version));

@@ -128,3 +128,24 @@ fn anchor(finding: &Finding) -> String {
 fn collapse_whitespace(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
+
+/// A version-5-shaped UUID from the SHA-256 of `content`: same content, same UUID (document
+/// serial numbers and namespaces that are reproducible).
+pub fn content_uuid(content: &[u8]) -> String {
+    let d = Sha256::digest(content);
+    let mut b: [u8; 16] = [0; 16];
+    for (dst, src) in b.iter_mut().zip(d.iter()) {
+        *dst = *src;
+    }
+    b[6] = (b[6] & 0x0f) | 0x50;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h = hex::encode(b);
+    format!(
+        "{}-{}-{}-{}-{}",
+        h.get(0..8).unwrap_or_default(),
+        h.get(8..12).unwrap_or_default(),
+        h.get(12..16).unwrap_or_default(),
+        h.get(16..20).unwrap_or_default(),
+        h.get(20..32).unwrap_or_default()
+    )
+}

@@ -14,7 +14,6 @@ use std::str::FromStr;
 
 use gatehouse_model::{Finding, Severity};
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 
 use crate::scan::is_unknown_severity;
 
@@ -173,21 +172,9 @@ pub fn render(findings: &[Finding], timestamp: Option<&str>) -> String {
     let components: Vec<Value> = components.into_values().collect();
     let vulnerabilities: Vec<Value> = vulns.into_values().collect();
     let body = json!([components, vulnerabilities]);
-    let digest = Sha256::digest(body.to_string().as_bytes());
-    let mut b = [0u8; 16];
-    for (dst, src) in b.iter_mut().zip(digest.iter()) {
-        *dst = *src;
-    }
-    b[6] = (b[6] & 0x0f) | 0x50;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let h = hex::encode(b);
     let serial = format!(
-        "urn:uuid:{}-{}-{}-{}-{}",
-        h.get(0..8).unwrap_or_default(),
-        h.get(8..12).unwrap_or_default(),
-        h.get(12..16).unwrap_or_default(),
-        h.get(16..20).unwrap_or_default(),
-        h.get(20..32).unwrap_or_default()
+        "urn:uuid:{}",
+        gatehouse_model::fingerprint::content_uuid(body.to_string().as_bytes())
     );
     let mut metadata = json!({
         "tools": {"components": [{"type": "application", "name": "gatehouse", "version": env!("CARGO_PKG_VERSION")}]}

@@ -9,8 +9,6 @@ pub mod licenses;
 pub mod spdx;
 pub mod table;
 
-use sha2::{Digest, Sha256};
-
 /// Reads an SBOM document of either format, told apart by its own fields: CycloneDX JSON
 /// (`bomFormat`) or SPDX 2.x JSON (`spdxVersion`).
 pub fn read(text: &str) -> Result<crate::Sbom, crate::SbomError> {
@@ -46,25 +44,7 @@ pub const TOOL_NAME: &str = "gatehouse";
 /// Its version.
 pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// A version-5-shaped UUID from the SHA-256 of `content`: same content, same UUID.
-pub fn content_uuid(content: &[u8]) -> String {
-    let d = Sha256::digest(content);
-    let mut b: [u8; 16] = [0; 16];
-    for (dst, src) in b.iter_mut().zip(d.iter()) {
-        *dst = *src;
-    }
-    b[6] = (b[6] & 0x0f) | 0x50;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let h = hex::encode(b);
-    format!(
-        "{}-{}-{}-{}-{}",
-        h.get(0..8).unwrap_or_default(),
-        h.get(8..12).unwrap_or_default(),
-        h.get(12..16).unwrap_or_default(),
-        h.get(16..20).unwrap_or_default(),
-        h.get(20..32).unwrap_or_default()
-    )
-}
+pub use gatehouse_model::fingerprint::content_uuid;
 
 /// Sets `key` on a JSON object (no-op on other values).
 pub(crate) fn set(v: &mut serde_json::Value, key: &str, value: serde_json::Value) {

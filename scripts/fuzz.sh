@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fuzzes the policy input loaders: builds every cargo-fuzz target in fuzz/ and runs each for
+# Fuzzes the untrusted-input parsers: builds every cargo-fuzz target in fuzz/ and runs each for
 # SECONDS (default 60). Installs cargo-fuzz if it is missing; works on stable Rust (see
 # fuzz/README.md). Not part of scripts/test.sh (too slow): for developers and nightly runs.
 #

@@ -1,8 +1,14 @@
-//! What every policy input loader must hold on any input; the fuzz targets only pick parsers.
+//! What every untrusted-input parser must hold on any input; the fuzz targets only pick parsers
+//! and split their input. The policy input loaders are checked here, the other crates' parsers
+//! in [`sbom`] (lockfile catalogers, SBOM documents), [`vuln`] (OSV records, version orderings,
+//! CVSS vectors) and [`ingest`] (scanner reports).
 //!
 //! A violated property panics, which libFuzzer reports as a crash with the input saved.
 
 pub mod attest;
+pub mod ingest;
+pub mod sbom;
+pub mod vuln;
 
 use std::path::Path;
 

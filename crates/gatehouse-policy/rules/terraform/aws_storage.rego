@@ -104,25 +104,58 @@ deny_pab_restrict_public_buckets contains result if {
 	result := tf.result(r, "restrict_public_buckets", sprintf("Public access block '%s' does not set restrict_public_buckets.", [r.address]))
 }
 
-# The resources of type `ty` that configure S3 bucket `b` through their `bucket` attribute.
-bucket_configs(ty, b) := [c | some c in tf.resources(ty); tf.points_to(c, "bucket", b, ["bucket", "id"])]
+# Graph edges between buckets and the resources that configure them, indexed so that each rule
+# does one pass over the configuration resources (not one per bucket): a configuration resource
+# names its bucket through `bucket`, by reference (`["ref", key]`) or by literal name
+# (`["name", "acme-logs"]`); a bucket answers to its key and its planned `bucket`/`id`.
+bucket_targets(c) := {["ref", k] | some k in object.get(c, ["references", "bucket"], [])} | {["name", v] |
+	v := c.values.bucket
+	is_string(v)
+	v != ""
+}
 
-# The default server-side encryption algorithms that apply to bucket `b`: its inline
-# `server_side_encryption_configuration` (AWS provider < 4) and every connected
-# `aws_s3_bucket_server_side_encryption_configuration`.
-sse_algorithms(b) := {a |
+bucket_names(b) := {["ref", b.key]} | {["name", v] |
+	some id in ["bucket", "id"]
+	v := b.values[id]
+	is_string(v)
+	v != ""
+}
+
+# True when some configuration resource whose targets are in `targets` names bucket `b`.
+named_in(b, targets) if {
+	some n in bucket_names(b)
+	n in targets
+}
+
+# (target, algorithm) of every default encryption rule of the standalone configurations.
+sse_pairs := {[t, d.sse_algorithm] |
+	some c in tf.resources("aws_s3_bucket_server_side_encryption_configuration")
+	some rule in tf.list(c.values.rule)
+	some d in tf.list(rule.apply_server_side_encryption_by_default)
+	some t in bucket_targets(c)
+}
+
+inline_sse_algorithms(b) := {a |
 	some c in tf.list(b.values.server_side_encryption_configuration)
 	some rule in tf.list(c.rule)
 	some d in tf.list(rule.apply_server_side_encryption_by_default)
 	a := d.sse_algorithm
-} | {a |
-	some c in bucket_configs("aws_s3_bucket_server_side_encryption_configuration", b)
-	some rule in tf.list(c.values.rule)
-	some d in tf.list(rule.apply_server_side_encryption_by_default)
-	a := d.sse_algorithm
+}
+
+# The default encryption algorithms that apply to bucket `b` (inline and connected). Scans the
+# pairs: call it only for buckets already known to fail.
+sse_algorithms(b) := inline_sse_algorithms(b) | {a |
+	some [t, a] in sse_pairs
+	t in bucket_names(b)
 }
 
 kms_algorithms := {"aws:kms", "aws:kms:dsse"}
+
+kms_targets := {t | some [t, a] in sse_pairs; a in kms_algorithms}
+
+allowed_algorithms := {"AES256", "aws:kms", "aws:kms:dsse"}
+
+bad_algorithm_targets := {t | some [t, a] in sse_pairs; not a in allowed_algorithms}
 
 # METADATA
 # title: S3 bucket has no public access block that blocks public ACLs and policies
@@ -160,11 +193,14 @@ deny_bucket_without_public_access_block contains result if {
 	result := tf.result(b, "bucket", sprintf("S3 bucket '%s' has no public access block that sets block_public_acls and block_public_policy.", [b.address]))
 }
 
-bucket_blocks_public_access(b) if {
-	some p in bucket_configs("aws_s3_bucket_public_access_block", b)
+blocking_targets := {t |
+	some p in tf.resources("aws_s3_bucket_public_access_block")
 	tf.effective(p, "block_public_acls", false) != false
 	tf.effective(p, "block_public_policy", false) != false
+	some t in bucket_targets(p)
 }
+
+bucket_blocks_public_access(b) if named_in(b, blocking_targets)
 
 # METADATA
 # title: S3 bucket versioning is not enabled
@@ -199,11 +235,14 @@ bucket_versioned(b) if {
 	v.enabled == true
 }
 
-bucket_versioned(b) if {
-	some c in bucket_configs("aws_s3_bucket_versioning", b)
+enabled_versioning_targets := {t |
+	some c in tf.resources("aws_s3_bucket_versioning")
 	some v in tf.list(c.values.versioning_configuration)
 	v.status == "Enabled"
+	some t in bucket_targets(c)
 }
+
+bucket_versioned(b) if named_in(b, enabled_versioning_targets)
 
 # An inline `versioning` block set from an expression known only after apply is not reported
 # (with AWS provider 4+ `versioning` is unknown on every bucket but not configured: that is the
@@ -239,15 +278,22 @@ bucket_versioned(b) if {
 #     - https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html
 deny_sse_not_kms contains result if {
 	some b in tf.resources("aws_s3_bucket")
+	count(inline_sse_algorithms(b) & kms_algorithms) == 0
+	not named_in(b, kms_targets)
 	algorithms := sse_algorithms(b)
-	count(algorithms & kms_algorithms) == 0
-	not "<unknown>" in algorithms
 	result := tf.result(b, "server_side_encryption_configuration", sprintf("S3 bucket '%s' is not encrypted with a KMS key (%s).", [b.address, describe_algorithms(algorithms)]))
 }
 
 describe_algorithms(algorithms) := "no encryption configuration" if count(algorithms) == 0
 
 describe_algorithms(algorithms) := concat(", ", sort(algorithms)) if count(algorithms) > 0
+
+bucket_has_bad_algorithm(b) if {
+	some a in inline_sse_algorithms(b)
+	not a in allowed_algorithms
+}
+
+bucket_has_bad_algorithm(b) if named_in(b, bad_algorithm_targets)
 
 # METADATA
 # title: S3 bucket encryption uses an unknown algorithm
@@ -274,9 +320,10 @@ describe_algorithms(algorithms) := concat(", ", sort(algorithms)) if count(algor
 #     - https://docs.aws.amazon.com/AmazonS3/latest/userguide/default-bucket-encryption.html
 deny_sse_unknown_algorithm contains result if {
 	some b in tf.resources("aws_s3_bucket")
+	bucket_has_bad_algorithm(b)
 	some a in sse_algorithms(b)
 	is_string(a)
-	not a in {"AES256", "aws:kms", "aws:kms:dsse"}
+	not a in allowed_algorithms
 	result := tf.result(b, "server_side_encryption_configuration", sprintf("S3 bucket '%s' uses encryption algorithm '%s'.", [b.address, a]))
 }
 

@@ -43,6 +43,21 @@ pub struct JsonSummary {
     pub suppressed: usize,
 }
 
+impl JsonSummary {
+    /// The counts of `findings` ([`Summary::of`]).
+    pub fn of(findings: &[Finding]) -> Self {
+        let summary = Summary::of(findings);
+        JsonSummary {
+            critical: summary.critical,
+            high: summary.high,
+            medium: summary.medium,
+            low: summary.low,
+            info: summary.info,
+            suppressed: summary.suppressed,
+        }
+    }
+}
+
 /// A document that is not a gatehouse JSON report this version can read.
 #[derive(Debug, thiserror::Error)]
 pub enum JsonReportError {
@@ -58,7 +73,7 @@ pub enum JsonReportError {
 impl JsonReport {
     /// The report for `findings`: sorted, fingerprints filled in, summary counted.
     pub fn new(findings: &[Finding]) -> Self {
-        let summary = Summary::of(findings);
+        let summary = JsonSummary::of(findings);
         let findings = sorted(findings)
             .into_iter()
             .map(|finding| {
@@ -69,14 +84,7 @@ impl JsonReport {
             .collect();
         Self {
             schema_version: SCHEMA_VERSION,
-            summary: JsonSummary {
-                critical: summary.critical,
-                high: summary.high,
-                medium: summary.medium,
-                low: summary.low,
-                info: summary.info,
-                suppressed: summary.suppressed,
-            },
+            summary,
             findings,
         }
     }
@@ -98,7 +106,26 @@ impl JsonReport {
 /// The report as pretty-printed JSON with a trailing newline.
 pub fn render(findings: &[Finding]) -> String {
     // Serializing findings cannot fail: string keys only, no non-finite floats in the model.
-    let mut text = serde_json::to_string_pretty(&JsonReport::new(findings)).unwrap_or_default();
+    let mut text = if findings.iter().all(|f| f.fingerprint.is_some()) {
+        // Every fingerprint is already there: serialize the findings in place, without the
+        // copy `JsonReport::new` makes (thousands of findings on a large plan).
+        serde_json::to_string_pretty(&JsonReportRef {
+            schema_version: SCHEMA_VERSION,
+            summary: JsonSummary::of(findings),
+            findings: sorted(findings),
+        })
+    } else {
+        serde_json::to_string_pretty(&JsonReport::new(findings))
+    }
+    .unwrap_or_default();
     text.push('\n');
     text
+}
+
+/// [`JsonReport`] over borrowed findings (same serialization).
+#[derive(Serialize)]
+struct JsonReportRef<'a> {
+    schema_version: u32,
+    summary: JsonSummary,
+    findings: Vec<&'a Finding>,
 }

@@ -97,6 +97,9 @@ fn check(args: CheckArgs) -> anyhow::Result<u8> {
         owners.assign(&mut findings);
     }
     super::apply_waivers(&waivers, &mut findings, &rules);
+    for f in &mut findings {
+        f.ensure_fingerprint();
+    }
     let rendered = format.render(&findings);
     match &args.output_file {
         Some(path) => {

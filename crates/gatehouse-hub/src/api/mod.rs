@@ -137,6 +137,25 @@ pub(crate) fn json_response(status: StatusCode, body: Value) -> Response {
     (status, axum::Json(body)).into_response()
 }
 
+/// A handler's outcome as a response: the status and JSON body, or the error's DRF-shaped body.
+fn respond(result: Result<(StatusCode, Value), HubError>) -> Response {
+    match result {
+        Ok((status, body)) => json_response(status, body),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// `GET /api/v2/<resource>/{id}/`: one object in DefectDojo's shape, 404 when absent.
+async fn get_one(state: &AppState, resource: Resource, id: &str) -> Response {
+    respond(
+        async {
+            let id = json::path_id(id)?;
+            Ok((StatusCode::OK, state.store.get(resource, id).await?))
+        }
+        .await,
+    )
+}
+
 impl IntoResponse for HubError {
     fn into_response(self) -> Response {
         match self {

@@ -14,17 +14,10 @@ use serde_json::{Map, Value};
 use super::auth::Authed;
 use super::json as body_json;
 use super::list::{limits, page_response};
-use super::{AppState, json_response};
+use super::{AppState, get_one, json_response, respond};
 use crate::HubError;
 use crate::store::read::{self, Resource};
 use crate::store::sla::SlaFields;
-
-fn respond(result: Result<(StatusCode, Value), HubError>) -> Response {
-    match result {
-        Ok((status, body)) => json_response(status, body),
-        Err(e) => e.into_response(),
-    }
-}
 
 const SLA_FIELDS: &[&str] = &[
     "name",
@@ -92,16 +85,7 @@ pub async fn get_sla_configuration(
     _auth: Authed,
     Path(id): Path<String>,
 ) -> Response {
-    respond(
-        async {
-            let id = body_json::path_id(&id)?;
-            Ok((
-                StatusCode::OK,
-                state.store.get(Resource::SlaConfigurations, id).await?,
-            ))
-        }
-        .await,
-    )
+    get_one(&state, Resource::SlaConfigurations, &id).await
 }
 
 pub async fn patch_sla_configuration(
@@ -137,16 +121,7 @@ pub async fn get_product(
     _auth: Authed,
     Path(id): Path<String>,
 ) -> Response {
-    respond(
-        async {
-            let id = body_json::path_id(&id)?;
-            Ok((
-                StatusCode::OK,
-                state.store.get(Resource::Products, id).await?,
-            ))
-        }
-        .await,
-    )
+    get_one(&state, Resource::Products, &id).await
 }
 
 /// `PATCH /api/v2/products/{id}/` with `{"sla_configuration": ID}`.

@@ -11,25 +11,18 @@
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chrono::Utc;
 use serde_json::{Map, Value, json};
 
 use super::auth::Authed;
 use super::json as body_json;
-use super::{AppState, json_response};
+use super::{AppState, get_one, json_response, respond};
 use crate::HubError;
 use crate::store::read::Resource;
 use crate::triage::{Decision, DecisionPatch, Kind, Selection};
 
 type Query2 = Query<Vec<(String, String)>>;
-
-fn respond(result: Result<(StatusCode, Value), HubError>) -> Response {
-    match result {
-        Ok((status, body)) => json_response(status, body),
-        Err(e) => e.into_response(),
-    }
-}
 
 /// The decision fields shared by every triage request.
 fn decision(kind: Kind, body: &Map<String, Value>) -> Result<Decision, HubError> {
@@ -49,16 +42,7 @@ pub async fn get_finding(
     _auth: Authed,
     Path(id): Path<String>,
 ) -> Response {
-    respond(
-        async {
-            let id = body_json::path_id(&id)?;
-            Ok((
-                StatusCode::OK,
-                state.store.get(Resource::Findings, id).await?,
-            ))
-        }
-        .await,
-    )
+    get_one(&state, Resource::Findings, &id).await
 }
 
 pub async fn patch_finding(
@@ -194,16 +178,7 @@ pub async fn get_risk_acceptance(
     _auth: Authed,
     Path(id): Path<String>,
 ) -> Response {
-    respond(
-        async {
-            let id = body_json::path_id(&id)?;
-            Ok((
-                StatusCode::OK,
-                state.store.get(Resource::RiskAcceptances, id).await?,
-            ))
-        }
-        .await,
-    )
+    get_one(&state, Resource::RiskAcceptances, &id).await
 }
 
 /// `PATCH /api/v2/risk_acceptance/{id}/`: extend (or shorten) the expiry, fix the wording.

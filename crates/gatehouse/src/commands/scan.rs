@@ -19,7 +19,7 @@ use anyhow::{Context, anyhow};
 use clap::{Args, Subcommand, ValueEnum};
 use gatehouse_model::report::Format;
 use gatehouse_model::{Finding, Severity, WaiverRules};
-use gatehouse_sbom::{Sbom, format as sbom_format};
+use gatehouse_sbom::{Sbom, SbomError, format as sbom_format};
 use gatehouse_vuln::scan::{self, Changes, Package, UnknownSeverity};
 use gatehouse_vuln::{Advisories, Store, table, vex};
 use serde_json::json;
@@ -174,8 +174,10 @@ fn execute(args: ScanArgs) -> anyhow::Result<u8> {
         ));
     };
     let advisories = Advisories::new(records);
-    let current = scan_all(&advisories, &inventories);
+    let mut current = scan_all(&advisories, &inventories);
 
+    // Waivers apply to the current matches (and so to the new and changed ones of a re-scan).
+    super::apply_waivers(&waivers, &mut current, &rules);
     let (mut reported, changes) = if options.since_db_import {
         let previous = if manifest.generation <= 1 {
             Advisories::default()
@@ -190,29 +192,16 @@ fn execute(args: ScanArgs) -> anyhow::Result<u8> {
             };
             Advisories::new(records)
         };
-        let before = scan_all(&previous, &inventories);
-        let mut changes = scan::diff(&before, &current);
-        super::apply_waivers(&waivers, &mut changes.new, &rules);
-        let mut changed: Vec<Finding> = changes
-            .severity_changed
-            .iter()
-            .map(|c| c.finding.clone())
-            .collect();
-        super::apply_waivers(&waivers, &mut changed, &rules);
-        for (c, f) in changes.severity_changed.iter_mut().zip(changed) {
-            c.finding = f;
-        }
+        let changes = scan::diff(&scan_all(&previous, &inventories), &current);
         let reported: Vec<Finding> = changes
             .new
             .iter()
+            .chain(changes.severity_changed.iter().map(|c| &c.finding))
             .cloned()
-            .chain(changes.severity_changed.iter().map(|c| c.finding.clone()))
             .collect();
         (reported, Some(changes))
     } else {
-        let mut findings = current;
-        super::apply_waivers(&waivers, &mut findings, &rules);
-        (findings, None)
+        (current, None)
     };
     reported.sort_by(gatehouse_model::report::compare);
 
@@ -345,33 +334,27 @@ fn read_sbom(path: &Path) -> anyhow::Result<Inventory> {
     Ok(inventory(path, sbom, true))
 }
 
-/// A path or image: an SBOM document when its content says so, else a tree, lockfile, image
-/// archive or layout, or an image in a registry.
+/// A path or image: an SBOM document when its content says so (a `.json` file that reads as
+/// CycloneDX or SPDX), else a tree, lockfile, image archive or layout, or an image in a registry.
 fn inventory_of(target: &str, source: &super::sbom::SourceArgs) -> anyhow::Result<Inventory> {
     let path = Path::new(target);
-    if path.is_file() && looks_like_sbom(path) {
-        return read_sbom(path);
+    let json_file = path.is_file()
+        && path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    if json_file && let Ok(text) = std::fs::read_to_string(path) {
+        match sbom_format::read(&text) {
+            Ok(sbom) => return Ok(inventory(path, sbom, true)),
+            // Not an SBOM document (`package-lock.json`, …): catalog it below.
+            Err(SbomError::Document { format: "SBOM", .. }) => {}
+            Err(e) => return Err(anyhow::Error::new(e).context(path.display().to_string())),
+        }
     }
     let sbom = super::sbom::read_target(target, source)?;
     for w in &sbom.warnings {
         eprintln!("warning: {w}");
     }
     Ok(inventory(path, sbom, false))
-}
-
-/// A `.json` file whose top-level object names a CycloneDX or SPDX document.
-fn looks_like_sbom(path: &Path) -> bool {
-    if !path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
-    {
-        return false;
-    }
-    let Ok(text) = std::fs::read_to_string(path) else {
-        return false;
-    };
-    serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&text)
-        .is_ok_and(|doc| doc.contains_key("bomFormat") || doc.contains_key("spdxVersion"))
 }
 
 fn inventory(path: &Path, sbom: Sbom, document: bool) -> Inventory {

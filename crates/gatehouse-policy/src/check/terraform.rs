@@ -133,7 +133,12 @@ impl ConfigModule {
 
 /// A plan read by [`read_plan`].
 pub struct Plan {
-    /// The rule input, `{"resources": [...]}` as [`normalize`] describes it.
+    /// The rule input, `{"resources": [...]}`: managed resources from `resource_changes` whose
+    /// action is not a pure delete (create, update, replace and no-op count), with planned values
+    /// (`values`), `after_unknown` (`unknown`), the attributes the configuration block sets
+    /// (`configured`: "unknown because it references something new" vs "a provider default"),
+    /// the resources each attribute references (`references`) and the `key` references name
+    /// this resource by; without `resource_changes`, the `planned_values` modules.
     pub input: regorus::Value,
     /// Address → (module address, type, name) of every resource in `input`.
     pub names: HashMap<String, (Option<String>, String, String)>,
@@ -146,7 +151,7 @@ pub struct Plan {
 
 /// Reads a Terraform plan from JSON bytes, keeping only what checks read. `None` when the
 /// bytes are not a JSON object shaped like a plan (the caller then parses them as ordinary
-/// JSON, with full error reporting). The result equals [`normalize`] of the whole document.
+/// JSON, with full error reporting).
 pub fn read_plan(bytes: &[u8]) -> Option<Plan> {
     let view: PlanView = serde_json::from_slice(bytes).ok()?;
     let parse = |raw: Option<&RawValue>| -> Option<Json> {
@@ -163,7 +168,7 @@ pub fn read_plan(bytes: &[u8]) -> Option<Plan> {
         else {
             return None;
         };
-        let input = normalize(json!({"planned_values": planned, "configuration": configuration}));
+        let input = planned_values_input(&planned);
         let names = resource_names(&input);
         return Some(Plan {
             input: regorus::Value::from(input),
@@ -270,78 +275,12 @@ fn resource_names(input: &Json) -> HashMap<String, (Option<String>, String, Stri
         .collect()
 }
 
-/// True for a `terraform show -json` plan document.
-pub fn is_plan(value: &Json) -> bool {
-    value.get("resource_changes").is_some()
-        || (value.get("planned_values").is_some() && value.get("format_version").is_some())
-}
-
-/// The rule input for a plan: `{"resources": [...]}`. Managed resources from `resource_changes`
-/// whose action is not a pure delete (create, update, replace and no-op count), with planned values
-/// and `after_unknown`; when a plan has no `resource_changes`, `planned_values` modules are walked.
-/// `configured` lists the attributes the resource's configuration block sets (a constant or an
-/// expression), so a rule can tell "unknown because it references something new" from "unknown
-/// because the provider computes a default".
-pub fn normalize(mut plan: Json) -> Json {
-    let mut configured = BTreeMap::new();
-    collect_configured(&plan["configuration"]["root_module"], "", &mut configured);
-    let configured_of = |module: &Json, ty: &Json, name: &Json| -> Configured {
-        let key = (
-            module.as_str().map(strip_indexes).unwrap_or_default(),
-            format!(
-                "{}.{}",
-                ty.as_str().unwrap_or(""),
-                name.as_str().unwrap_or("")
-            ),
-        );
-        configured
-            .get(&key)
-            .cloned()
-            .unwrap_or_else(Configured::none)
-    };
+/// The rule input for a plan without `resource_changes`: `{"resources": [...]}` from the
+/// `planned_values` modules, walked recursively ([`read_plan`] builds the input of a plan with
+/// `resource_changes`).
+fn planned_values_input(planned: &Json) -> Json {
     let mut resources = Vec::new();
-    if let Some(changes) = plan
-        .get_mut("resource_changes")
-        .and_then(Json::as_array_mut)
-    {
-        for rc in changes.iter_mut() {
-            if rc["mode"].as_str().unwrap_or("managed") != "managed" {
-                continue;
-            }
-            let actions: Vec<String> = rc["change"]["actions"]
-                .as_array()
-                .map(|a| {
-                    a.iter()
-                        .filter_map(Json::as_str)
-                        .map(str::to_string)
-                        .collect()
-                })
-                .unwrap_or_default();
-            if actions == ["delete"] {
-                continue;
-            }
-            // Planned values are moved, not copied: plans reach tens of megabytes.
-            let after = rc["change"]["after"].take();
-            let after_unknown = rc["change"]["after_unknown"].take();
-            let module = rc.get("module_address").cloned().unwrap_or(Json::Null);
-            let config = configured_of(&module, &rc["type"], &rc["name"]);
-            resources.push(json!({
-                "address": rc["address"],
-                "key": ref_key(&module, &rc["type"], &rc["name"]),
-                "type": rc["type"],
-                "name": rc["name"],
-                "module": module,
-                "provider": rc["provider_name"],
-                "actions": actions,
-                "values": owned_object_or_empty(after),
-                "unknown": owned_object_or_empty(after_unknown),
-                "configured": config.attributes,
-                "references": config.references,
-            }));
-        }
-    } else {
-        walk_module(&plan["planned_values"]["root_module"], &mut resources);
-    }
+    walk_module(&planned["root_module"], &mut resources);
     json!({ "resources": resources })
 }
 
@@ -449,14 +388,6 @@ fn ref_key(module: &Json, ty: &Json, name: &Json) -> Json {
     } else {
         format!("{module}.{local}")
     })
-}
-
-fn owned_object_or_empty(v: Json) -> Json {
-    if v.is_object() {
-        v
-    } else {
-        Json::Object(Map::new())
-    }
 }
 
 fn object_or_empty(v: &Json) -> Json {
@@ -592,6 +523,12 @@ fn resource_header(line: &str) -> Option<(String, String)> {
 mod tests {
     use super::*;
 
+    /// The rule input `read_plan` builds for `plan`, as JSON.
+    fn normalize(plan: Json) -> Json {
+        let bytes = serde_json::to_vec(&plan).unwrap();
+        serde_json::to_value(read_plan(&bytes).expect("a plan").input).unwrap()
+    }
+
     #[test]
     fn pure_deletes_and_data_sources_are_skipped_replacements_count() {
         let plan = json!({"resource_changes": [
@@ -641,52 +578,61 @@ mod tests {
         );
     }
 
-    /// `read_plan` (typed, from bytes) must give exactly what `normalize` gives on the whole
-    /// document, for the unit-test plans above and for the example plan.
+    /// What `read_plan` keeps and drops: pure deletes and data sources out, odd shapes tolerated,
+    /// `before`/`prior_state` ignored, configuration reduced to what checks read.
     #[test]
-    fn reading_from_bytes_equals_normalizing_the_whole_document() {
+    fn reading_from_bytes_keeps_what_rules_read() {
+        let plan = json!({"resource_changes": [
+            {"address": "a.x", "type": "a", "name": "x", "mode": "managed", "change": {"actions": ["delete"], "after": null}},
+            {"address": "a.y", "type": "a", "name": "y", "mode": "managed", "change": {"actions": ["delete", "create"], "after": {"k": [1, {"n": null}]}, "after_unknown": {"id": true}, "before": {"k": 0}}},
+            {"address": "data.a.z", "type": "a", "name": "z", "mode": "data", "change": {"actions": ["read"], "after": {}}},
+            {"address": "module.m[0].a.w", "module_address": "module.m[0]", "type": "a", "name": "w", "change": {"actions": ["no-op", 7], "after": "not an object"}},
+            {"change": {}},
+        ],
+        "prior_state": {"values": {"root_module": {}}},
+        "configuration": {"root_module": {"module_calls": {"m": {"source": "./m", "module": {"resources": [
+            {"address": "a.w", "expressions": {"kms_key_id": {"references": ["aws_kms_key.k.arn", "aws_kms_key.k"]}, "tags": [{"x": {}}]}}
+        ]}}}}}});
+        let bytes = serde_json::to_vec_pretty(&plan).unwrap();
+        let read = read_plan(&bytes).expect("a plan");
+        let input = serde_json::to_value(&read.input).unwrap();
+        assert_eq!(
+            input["resources"],
+            json!([
+                {"address": "a.y", "key": "a.y", "type": "a", "name": "y", "module": null, "provider": null,
+                 "actions": ["delete", "create"], "values": {"k": [1, {"n": null}]}, "unknown": {"id": true},
+                 "configured": [], "references": {}},
+                {"address": "module.m[0].a.w", "key": "module.m.a.w", "type": "a", "name": "w", "module": "module.m[0]",
+                 "provider": null, "actions": ["no-op"], "values": {}, "unknown": {},
+                 "configured": ["kms_key_id", "tags"], "references": {"kms_key_id": ["module.m.aws_kms_key.k"]}},
+                // An entry without mode or address is kept as a managed resource with nulls.
+                {"address": null, "key": ".", "type": null, "name": null, "module": null, "provider": null,
+                 "actions": [], "values": {}, "unknown": {}, "configured": [], "references": {}},
+            ])
+        );
+        assert_eq!(read.change_addresses.len(), 5);
+        let mut dirs = Vec::new();
+        collect_module_dirs(
+            &read.configuration["root_module"],
+            "",
+            Path::new("r"),
+            &mut dirs,
+        );
+        assert_eq!(
+            dirs,
+            vec![("module.m".to_string(), Path::new("r").join("./m"))]
+        );
+        // The example plan reads, with the same resources as its `resource_changes`.
         let example = std::fs::read(
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/tfplan.json"),
         )
         .unwrap();
-        let plans = [
-            serde_json::from_slice::<Json>(&example).unwrap(),
-            json!({"resource_changes": [
-                {"address": "a.x", "type": "a", "name": "x", "mode": "managed", "change": {"actions": ["delete"], "after": null}},
-                {"address": "a.y", "type": "a", "name": "y", "mode": "managed", "change": {"actions": ["delete", "create"], "after": {"k": [1, {"n": null}]}, "after_unknown": {"id": true}, "before": {"k": 0}}},
-                {"address": "data.a.z", "type": "a", "name": "z", "mode": "data", "change": {"actions": ["read"], "after": {}}},
-                {"address": "module.m[0].a.w", "module_address": "module.m[0]", "type": "a", "name": "w", "change": {"actions": ["no-op", 7], "after": "not an object"}},
-                {"change": {}},
-            ],
-            "prior_state": {"values": {"root_module": {}}},
-            "configuration": {"root_module": {"module_calls": {"m": {"source": "./m", "module": {"resources": [
-                {"address": "a.w", "expressions": {"kms_key_id": {"references": ["aws_kms_key.k.arn"]}}}
-            ]}}}}}}),
-            json!({"format_version": "1.2", "planned_values": {"root_module": {
-                "resources": [{"address": "a.x", "type": "a", "name": "x", "mode": "managed", "values": {"v": 1}}],
-                "child_modules": [{"address": "module.c", "resources": [{"address": "module.c.a.y", "type": "a", "name": "y", "mode": "managed", "values": {}}]}]
-            }}}),
-        ];
-        for plan in plans {
-            let bytes = serde_json::to_vec_pretty(&plan).unwrap();
-            let read = read_plan(&bytes).expect("a plan");
-            assert_eq!(read.input, regorus::Value::from(normalize(plan.clone())));
-            let mut dirs = Vec::new();
-            collect_module_dirs(
-                &read.configuration["root_module"],
-                "",
-                Path::new("r"),
-                &mut dirs,
-            );
-            let mut expected = Vec::new();
-            collect_module_dirs(
-                &plan["configuration"]["root_module"],
-                "",
-                Path::new("r"),
-                &mut expected,
-            );
-            assert_eq!(dirs, expected);
-        }
+        let read = read_plan(&example).expect("the example plan");
+        let doc: Json = serde_json::from_slice(&example).unwrap();
+        assert_eq!(
+            read.change_addresses.len(),
+            doc["resource_changes"].as_array().unwrap().len()
+        );
         // Not plans: other JSON documents, arrays, malformed bytes.
         for other in [
             &b"{\"kind\": \"Pod\"}"[..],

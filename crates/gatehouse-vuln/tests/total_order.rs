@@ -20,6 +20,15 @@ const SCHEMES: [Scheme; 10] = [
 
 const SAMPLES: &[&str] = &[
     "",
+    // Cycles the fuzzer found in Maven's and PHP's own orderings (broken since).
+    "1-beta",
+    "1.x.4",
+    "#3",
+    "1.3",
+    "3",
+    "1.0.beta.4",
+    "1-1",
+    "1.sp.1",
     "0",
     "00",
     "1",

@@ -9,6 +9,8 @@
 //! "null" items (0, "", ga, final, release) are dropped from each list, so `1.0` = `1` =
 //! `1.0.0-ga`; a sub-list compared with nothing counts all its items. Every string parses.
 //!
+//! Maven's class is not a total order on some malformed versions; this one is (see [`Group`]).
+//!
 //! Where the POM reference's prose specification and the implementation disagree, the
 //! implementation wins: `1-ga-1` < `1-1` in Maven although osv-scanner's vectors say `=`.
 
@@ -53,51 +55,66 @@ impl Item {
             Item::List(l) => l.is_empty(),
         }
     }
+}
 
-    /// `self` compared with a missing item (`other == None`) or another item.
-    fn cmp_opt(&self, other: Option<&Item>) -> Ordering {
-        match (self, other) {
-            (Item::Int(v), None) => {
-                if v.trim_start_matches('0').is_empty() {
-                    Ordering::Equal
-                } else {
-                    Ordering::Greater
-                }
-            }
-            (Item::Str(s), None) => comparable_qualifier(s).as_str().cmp(RELEASE_INDEX),
-            // Every item counts against a missing one, not just the first (MNG-6964).
-            (Item::List(l), None) => l
-                .iter()
-                .map(|f| f.cmp_opt(None))
-                .find(|o| o.is_ne())
-                .unwrap_or(Ordering::Equal),
-            (Item::Int(a), Some(Item::Int(b))) => cmp_digits(a, b),
-            (Item::Int(_), Some(_)) => Ordering::Greater,
-            (Item::Str(_), Some(Item::Int(_))) => Ordering::Less,
-            (Item::Str(a), Some(Item::Str(b))) => {
-                comparable_qualifier(a).cmp(&comparable_qualifier(b))
-            }
-            (Item::Str(_), Some(Item::List(_))) => Ordering::Less,
-            (Item::List(_), Some(Item::Int(_))) => Ordering::Less,
-            (Item::List(_), Some(Item::Str(_))) => Ordering::Greater,
-            (Item::List(a), Some(Item::List(b))) => cmp_lists(a, b),
-        }
+/// Where an item, or a missing one (`None`), stands in the order before its value is looked at.
+///
+/// Maven ranks numbers above sub-lists above qualifiers, but compares a missing item as the
+/// null of whatever it meets (`0`, the release qualifier, an empty list). Those two rules are
+/// not transitive: `1-beta` < `1` < `1.x.4` but `1-beta` > `1.x.4` in `ComparableVersion`. Here
+/// the missing item has one place: after every qualifier and sub-list that Maven puts before a
+/// release, and before every one it puts after it, and a `0` followed by more items ranks above
+/// it. Verdicts differ from Maven's only where a qualifier stands between dots (`1.x.4` >
+/// `1-beta`, `1.0.beta.4` > `1`), never for numbers, `-qualifier` or `-number` suffixes.
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Group {
+    QualifierBeforeRelease,
+    ListBeforeRelease,
+    /// Missing, the release qualifiers (`""`, `ga`, `final`, `release`) and lists of them.
+    Null,
+    QualifierAfterRelease,
+    ListAfterRelease,
+    Zero,
+    Number,
+}
+
+fn group(item: Option<&Item>) -> Group {
+    match item {
+        None => Group::Null,
+        Some(Item::Int(v)) if v.trim_start_matches('0').is_empty() => Group::Zero,
+        Some(Item::Int(_)) => Group::Number,
+        Some(Item::Str(s)) => match comparable_qualifier(s).as_str().cmp(RELEASE_INDEX) {
+            Ordering::Less => Group::QualifierBeforeRelease,
+            Ordering::Equal => Group::Null,
+            Ordering::Greater => Group::QualifierAfterRelease,
+        },
+        Some(Item::List(l)) => match cmp_lists(l, &[]) {
+            Ordering::Less => Group::ListBeforeRelease,
+            Ordering::Equal => Group::Null,
+            Ordering::Greater => Group::ListAfterRelease,
+        },
     }
 }
 
-fn cmp_lists(a: &[Item], b: &[Item]) -> Ordering {
-    let len = a.len().max(b.len());
-    for i in 0..len {
-        let result = match (a.get(i), b.get(i)) {
-            (Some(l), r) => l.cmp_opt(r),
-            (None, Some(r)) => r.cmp_opt(None).reverse(),
-            (None, None) => Ordering::Equal,
-        };
-        if result.is_ne() {
-            return result;
+/// Two items (either may be missing): by group, then numbers by value, qualifiers by rank, lists
+/// item by item. A total order.
+fn cmp_items(a: Option<&Item>, b: Option<&Item>) -> Ordering {
+    group(a).cmp(&group(b)).then_with(|| match (a, b) {
+        (Some(Item::Int(x)), Some(Item::Int(y))) => cmp_digits(x, y),
+        (Some(Item::Str(x)), Some(Item::Str(y))) => {
+            comparable_qualifier(x).cmp(&comparable_qualifier(y))
         }
-    }
-    Ordering::Equal
+        (Some(Item::List(x)), Some(Item::List(y))) => cmp_lists(x, y),
+        // The rest of one group is the Null group: all equal.
+        _ => Ordering::Equal,
+    })
+}
+
+fn cmp_lists(a: &[Item], b: &[Item]) -> Ordering {
+    (0..a.len().max(b.len()))
+        .map(|i| cmp_items(a.get(i), b.get(i)))
+        .find(|o| o.is_ne())
+        .unwrap_or(Ordering::Equal)
 }
 
 fn normalize(list: &mut Vec<Item>) {
@@ -317,6 +334,24 @@ mod tests {
                 ),
                 ("0.0.0-0.0.0", "=", "0-final-ga"),
                 ("0.0.0-2021-05-17T01-01-51-5ec03a8b", "<", "20.0.0"),
+            ],
+        );
+    }
+
+    #[test]
+    fn cycles_of_comparable_version_are_broken() {
+        // Maven: `1-beta` < `1` < `1.x.4` < `1-beta` (fuzz/artifacts-found/fuzz_versions/).
+        check_sorted("maven cycle", compare, &["1-beta", "1", "1.x.4"]);
+        // Maven: `1.0.beta.4` < `1` (0 = nothing, beta < release) < `1-1` < `1.0.beta.4`.
+        check_sorted("maven zero cycle", compare, &["1", "1-1", "1.0.beta.4"]);
+        check(
+            "maven kept",
+            compare,
+            &[
+                ("1.x.4", ">", "1"),
+                ("1.sp.1", "<", "1.0.1"),
+                ("1-1", "<", "1.0.1"),
+                ("1.0.alpha.1", "<", "1.1"),
             ],
         );
     }

@@ -1,18 +1,25 @@
 //! Packagist (Composer) versions: Composer's normalization, then PHP's `version_compare`.
 //!
 //! A leading `v` is dropped and the leading numeric part is padded to four numbers (Composer
-//! normalizes `1.0` to `1.0.0.0`). `version_compare` then splits at `.`, `-`, `_`, `+` and at
-//! every digit/letter change and ranks words by prefix: `dev` < `alpha`/`a` < `beta`/`b` <
-//! `RC`/`rc` < a number < `pl`/`p`; any other word sorts before `dev`. When one version runs out,
-//! a further number makes the other newer, a further word is ranked against a number. Every
-//! string parses.
+//! normalizes `1.0` to `1.0.0.0`). `version_compare` then splits at every character that is not
+//! a letter or digit and at every digit/letter change, and ranks words by prefix: `dev` <
+//! `alpha`/`a` < `beta`/`b` < `RC`/`rc` < a number < `pl`/`p`; any other word sorts before
+//! `dev`. When one version runs out, a further number makes the other newer, a further word is
+//! ranked against a number. Every string parses.
+//!
+//! One departure, for strings Composer rejects: PHP keeps a leading non-alphanumeric character
+//! and ranks a word starting with `#` equal to every number, which is not transitive (`1.3` <
+//! `3` < `#3` < `1.3`). Here leading separators are dropped and no word ranks as a number.
 
 use std::cmp::Ordering;
 
 use super::{cmp_digits, split_run};
 
+/// The rank of a number among the special forms (between `RC` and `pl`).
+const NUMBER_RANK: i8 = 4;
+
 fn special_rank(word: &str) -> i8 {
-    const FORMS: [(&str, i8); 10] = [
+    const FORMS: [(&str, i8); 9] = [
         ("dev", 0),
         ("alpha", 1),
         ("a", 1),
@@ -20,7 +27,6 @@ fn special_rank(word: &str) -> i8 {
         ("b", 2),
         ("RC", 3),
         ("rc", 3),
-        ("#", 4),
         ("pl", 5),
         ("p", 5),
     ];
@@ -31,7 +37,7 @@ fn special_rank(word: &str) -> i8 {
 }
 
 fn tokens(version: &str) -> Vec<String> {
-    let v = version.trim();
+    let v = version.trim_start_matches(|c: char| !c.is_ascii_alphanumeric());
     let v = v
         .strip_prefix(['v', 'V'])
         .filter(|r| r.starts_with(|c: char| c.is_ascii_digit()))
@@ -40,7 +46,11 @@ fn tokens(version: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     if !numeric.is_empty() {
         let trimmed = numeric.trim_end_matches('.');
-        let mut nums: Vec<String> = trimmed.split('.').map(str::to_owned).collect();
+        let mut nums: Vec<String> = trimmed
+            .split('.')
+            .filter(|n| !n.is_empty()) // PHP collapses repeated separators
+            .map(str::to_owned)
+            .collect();
         while nums.len() < 4 {
             nums.push("0".to_owned());
         }
@@ -49,7 +59,7 @@ fn tokens(version: &str) -> Vec<String> {
     let mut cur = String::new();
     let mut prev_digit: Option<bool> = None;
     for c in rest.chars() {
-        if matches!(c, '.' | '-' | '_' | '+') {
+        if !c.is_ascii_alphanumeric() {
             if !cur.is_empty() {
                 out.push(std::mem::take(&mut cur));
             }
@@ -77,8 +87,8 @@ fn cmp_token(a: &str, b: &str) -> Ordering {
     match (is_num(a), is_num(b)) {
         (true, true) => cmp_digits(a, b),
         (false, false) => special_rank(a).cmp(&special_rank(b)),
-        (true, false) => special_rank("#").cmp(&special_rank(b)),
-        (false, true) => special_rank(a).cmp(&special_rank("#")),
+        (true, false) => NUMBER_RANK.cmp(&special_rank(b)),
+        (false, true) => special_rank(a).cmp(&NUMBER_RANK),
     }
 }
 
@@ -89,9 +99,9 @@ pub fn compare(a: &str, b: &str) -> Ordering {
         let o = match (ta.get(i), tb.get(i)) {
             (Some(x), Some(y)) => cmp_token(x, y),
             (Some(x), None) if is_num(x) => Ordering::Greater,
-            (Some(x), None) => cmp_token(x, "#"),
+            (Some(x), None) => special_rank(x).cmp(&NUMBER_RANK),
             (None, Some(y)) if is_num(y) => Ordering::Less,
-            (None, Some(y)) => cmp_token("#", y),
+            (None, Some(y)) => NUMBER_RANK.cmp(&special_rank(y)),
             (None, None) => Ordering::Equal,
         };
         if o.is_ne() {
@@ -151,6 +161,22 @@ mod tests {
                 "1.0.0",
                 "1.0.0-p1",
                 "1.0.1",
+            ],
+        );
+    }
+
+    #[test]
+    fn strings_composer_rejects_still_order_totally() {
+        // PHP: `1.3` < `3` < `#3` (`#` ranks as a number) but `#3` < `1.3`.
+        check_sorted("packagist #", compare, &["1.3", "3", "4"]);
+        check(
+            "packagist separators",
+            compare,
+            &[
+                ("#3", "=", "3"),
+                ("1.0~beta", "=", "1.0-beta"),
+                ("1..2", "=", "1.2"),
+                ("1.0#", "=", "1.0"),
             ],
         );
     }

@@ -235,29 +235,23 @@ async fn sign_attest_verify_by_digest_and_a_moved_tag_fails() {
     );
     let second = KeyPair::generate().unwrap();
     registry.sign_legacy(&image, &second).await.unwrap();
-    assert_eq!(
-        registry
-            .verify_legacy(&image, &key.public_key())
-            .await
-            .unwrap(),
-        1
-    );
-    assert_eq!(
-        registry
-            .verify_legacy(&image, &second.public_key())
-            .await
-            .unwrap(),
-        1
-    );
+    let legacy_sigs = |key: &KeyPair| {
+        let policy = SignerPolicy::Key(key.public_key());
+        let registry = &registry;
+        let (image, root) = (&image, &root);
+        async move { registry.verify_legacy(image, root, &policy, lax).await }
+    };
+    assert_eq!(legacy_sigs(&key).await.unwrap().len(), 1);
+    assert_eq!(legacy_sigs(&second).await.unwrap().len(), 1);
     let third = KeyPair::generate().unwrap();
+    let err = legacy_sigs(&third).await.unwrap_err();
+    assert!(err.to_string().contains("invalid signature"), "{err}");
+    // Without --insecure-ignore-tlog a key signature without log proof is refused, saying so.
     let err = registry
-        .verify_legacy(&image, &third.public_key())
+        .verify_legacy(&image, &root, &policy, Options::default())
         .await
         .unwrap_err();
-    assert!(
-        err.to_string().contains("invalid signature for key"),
-        "{err}"
-    );
+    assert!(err.to_string().contains("--insecure-ignore-tlog"), "{err}");
     let (sig_manifest, _) = client
         .pull_manifest_raw(
             &format!("{}/team/app:{}.sig", reg.addr, d1.replace(':', "-"))
@@ -284,8 +278,143 @@ async fn sign_attest_verify_by_digest_and_a_moved_tag_fails() {
     )));
     // The moved tag's image has no legacy signature either.
     let err = registry
-        .verify_legacy(&moved, &key.public_key())
+        .verify_legacy(&moved, &root, &policy, lax)
         .await
         .unwrap_err();
     assert!(err.to_string().contains("no legacy signature tag"), "{err}");
+}
+
+/// cosign ≤ v2's attestation layout: `sha256-<hex>.att`, one DSSE envelope layer per
+/// attestation, appended; an image attested only there verifies like one with referrers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn legacy_att_tag_is_appended_to_and_verified() {
+    let reg = start_registry();
+    let digest = push_image(reg.addr, "v1", b"attested the old way").await;
+    let reference = parse_reference(&format!("{}/team/app@{digest}", reg.addr)).unwrap();
+    let registry = Registry::for_reference(&reference);
+    let image = registry.pin(&reference, false).await.unwrap();
+    let key = KeyPair::generate().unwrap();
+    let root = TrustRoot::empty().unwrap();
+    let policy = SignerPolicy::Key(key.public_key());
+    let lax = Options {
+        insecure_ignore_tlog: true,
+    };
+    let provenance = Provenance::from_input(ProvenanceInput {
+        builder_id: "https://ci.example.com/linux".into(),
+        source_repo: Some("https://git.example.com/team/app".into()),
+        ..Default::default()
+    })
+    .unwrap();
+    let tag = registry
+        .attest_legacy(&image, &key, PROVENANCE_V1, provenance.to_value())
+        .await
+        .unwrap();
+    assert!(
+        tag.ends_with(&format!("{}.att", digest.replace(':', "-"))),
+        "{tag}"
+    );
+    let sbom = serde_json::json!({"bomFormat": "CycloneDX", "specVersion": "1.6"});
+    registry
+        .attest_legacy(&image, &key, "https://cyclonedx.org/bom", sbom)
+        .await
+        .unwrap();
+
+    // Appended, with cosign's media type and annotations.
+    let client = Client::new(ClientConfig {
+        protocol: ClientProtocol::Http,
+        ..Default::default()
+    });
+    let (manifest, _) = client
+        .pull_manifest_raw(
+            &tag.parse().unwrap(),
+            &RegistryAuth::Anonymous,
+            &["application/vnd.oci.image.manifest.v1+json"],
+        )
+        .await
+        .unwrap();
+    let manifest: serde_json::Value = serde_json::from_slice(&manifest).unwrap();
+    let layers = manifest["layers"].as_array().unwrap();
+    assert_eq!(layers.len(), 2, "{manifest}");
+    for (layer, want) in layers
+        .iter()
+        .zip([PROVENANCE_V1, "https://cyclonedx.org/bom"])
+    {
+        assert_eq!(layer["mediaType"], "application/vnd.dsse.envelope.v1+json");
+        assert_eq!(
+            layer["annotations"]["dev.cosignproject.cosign/signature"],
+            ""
+        );
+        assert_eq!(layer["annotations"]["predicateType"], want);
+    }
+
+    // Only in the legacy layout (no referrer): verifies, through the combined read too.
+    let found = registry
+        .verify_legacy_attestations(&image, PROVENANCE_V1, &root, &policy, lax)
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 1);
+    found[0]
+        .check_provenance(&ProvenancePolicy {
+            builder_id: Some("https://ci.example.com/linux".into()),
+            source_repo: None,
+        })
+        .unwrap();
+    let found = registry
+        .verify(&image, PROVENANCE_V1, &root, &policy, lax)
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].artifact_digest, digest);
+    let found = registry
+        .verify(&image, "https://cyclonedx.org/bom", &root, &policy, lax)
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 1);
+
+    // A type that was not attested, another key, no --insecure-ignore-tlog: each said so.
+    let err = registry
+        .verify(&image, "https://spdx.dev/Document", &root, &policy, lax)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("no https://spdx.dev/Document attestation in the legacy tag"),
+        "{err}"
+    );
+    assert!(err.contains("among the referrers"), "{err}");
+    let other = SignerPolicy::Key(KeyPair::generate().unwrap().public_key());
+    let err = registry
+        .verify(&image, PROVENANCE_V1, &root, &other, lax)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("no legacy https://slsa.dev/provenance/v1 attestation in")
+            && err.contains("not signed by key"),
+        "{err}"
+    );
+    let err = registry
+        .verify(&image, PROVENANCE_V1, &root, &policy, Options::default())
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("--insecure-ignore-tlog"), "{err}");
+
+    // The same statement by the same key again: ECDSA signatures are deterministic (RFC 6979),
+    // so the layer is identical and not added twice (cosign's dupe detection); the referrer
+    // layout is untouched by legacy writes.
+    registry
+        .attest_legacy(&image, &key, PROVENANCE_V1, provenance.to_value())
+        .await
+        .unwrap();
+    let found = registry
+        .verify(&image, PROVENANCE_V1, &root, &policy, lax)
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 1);
+    let err = registry
+        .verify_referrers(&image, PROVENANCE_V1, &root, &policy, lax)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("among the referrers"), "{err}");
 }

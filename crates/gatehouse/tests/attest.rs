@@ -1074,6 +1074,97 @@ mod registry {
         let r = verify(&legacy, "other.pub");
         assert_eq!(r.code, 1);
         assert!(r.stderr.contains("no legacy signature in"), "{}", r.stderr);
+
+        // Attestations in the legacy layout only (as cosign < 2 writes them): `.att` tag.
+        let r = run(gatehouse(
+            d,
+            &[
+                "attest",
+                &legacy,
+                "--key",
+                "ci.key",
+                "--predicate",
+                "prov.json",
+                "--type",
+                "slsaprovenance1",
+                "--layout",
+                "legacy",
+            ],
+        )
+        .env("GATEHOUSE_PASSWORD", "pw"));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(
+            r.stdout.contains(".att") && !r.stdout.contains("referrer"),
+            "{}",
+            r.stdout
+        );
+        let va_legacy = |key: &str, extra: &[&str]| {
+            let mut args = vec![
+                "verify-attestation",
+                legacy.as_str(),
+                "--key",
+                key,
+                "--type",
+                "slsaprovenance1",
+            ];
+            args.extend_from_slice(extra);
+            run(&mut gatehouse(d, &args))
+        };
+        let r = va_legacy(
+            "ci.pub",
+            &[
+                "--insecure-ignore-tlog",
+                "--provenance-builder-id",
+                "https://ci.example.com/linux",
+            ],
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(r.stdout.contains("1 bundle(s)"), "{}", r.stdout);
+        let r = va_legacy("other.pub", &["--insecure-ignore-tlog"]);
+        assert_eq!(r.code, 1);
+        assert!(
+            r.stderr
+                .contains("no legacy https://slsa.dev/provenance/v1 attestation in"),
+            "{}",
+            r.stderr
+        );
+        let r = va_legacy("ci.pub", &["--trusted-root", "/dev/null"]);
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        // The default writes both layouts.
+        let r = run(gatehouse(
+            d,
+            &[
+                "attest",
+                &legacy,
+                "--key",
+                "ci.key",
+                "--predicate",
+                "prov.json",
+                "--type",
+                "cyclonedx",
+            ],
+        )
+        .env("GATEHOUSE_PASSWORD", "pw"));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(
+            r.stdout.contains("; referrer sha256:") && r.stdout.contains(".att"),
+            "{}",
+            r.stdout
+        );
+        let r = run(&mut gatehouse(
+            d,
+            &[
+                "verify-attestation",
+                &legacy,
+                "--key",
+                "ci.pub",
+                "--type",
+                "cyclonedx",
+                "--insecure-ignore-tlog",
+            ],
+        ));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(r.stdout.contains("2 bundle(s)"), "{}", r.stdout);
     }
 
     /// Needs the basic-auth registry of `scripts/start-registry.sh` (scripts/test.sh starts it):

@@ -1,19 +1,62 @@
-//! cosign's legacy image-signature layout: the `sha256-<hex>.sig` tag, an OCI manifest whose
-//! layers are simple-signing payloads with the base64 signature in an annotation (cosign ≤ v2,
-//! Kyverno's default `type: Cosign`).
+//! cosign's legacy image-signature layout (cosign ≤ v2, Kyverno's default `type: Cosign`): tags
+//! named after the image digest, `sha256-<hex>.sig` for signatures and `sha256-<hex>.att` for
+//! attestations, each an OCI image manifest with one layer per signature. Signing again appends
+//! a layer to the manifest instead of replacing it.
+//!
+//! * `.sig` layers: a simple-signing payload, the base64 signature in the
+//!   `dev.cosignproject.cosign/signature` annotation.
+//! * `.att` layers: a DSSE envelope (`application/vnd.dsse.envelope.v1+json`) with an in-toto
+//!   statement, the signature inside the envelope (the signature annotation is empty), and the
+//!   statement's predicate type in a `predicateType` annotation (a hint: the signed statement is
+//!   what counts).
+//!
+//! Reading turns each layer into the Sigstore bundle it is equivalent to (`messageSignature` over
+//! the payload, or the `dsseEnvelope`) and verifies that with the same code as referrer bundles,
+//! so policies, options and error messages are the same in both layouts.
 
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
 use oci_client::Reference;
-use serde_json::json;
+use serde_json::{Value, json};
+use sha2::{Digest as _, Sha256};
 
-use super::{DOCKER_MANIFEST, OCI_MANIFEST, OciError, PinnedImage, Registry, reg_err, sha256};
-use crate::{KeyPair, PublicKey};
+use super::{
+    COSIGN_SIGN_PREDICATE, DOCKER_MANIFEST, MAX_BUNDLE_BYTES, OCI_MANIFEST, OciError, PinnedImage,
+    Registry, image_sha256, reg_err, sha256,
+};
+use crate::KeyPair;
+use crate::dsse::Envelope;
+use crate::sign::BUNDLE_V03_MEDIA_TYPE;
+use crate::verify::{
+    ArtifactInput, Options, SignerPolicy, TrustRoot, Verified, verify_bundle_with,
+};
 
 /// Media type of cosign's simple-signing payload (legacy `.sig` layers).
 pub const SIMPLE_SIGNING: &str = "application/vnd.dev.cosign.simplesigning.v1+json";
+/// Media type of DSSE envelopes (legacy `.att` layers).
+pub const DSSE_ENVELOPE: &str = "application/vnd.dsse.envelope.v1+json";
 const ANN_SIGNATURE: &str = "dev.cosignproject.cosign/signature";
+/// The predicate type annotation cosign puts on `.att` layers.
+const ANN_PREDICATE_TYPE: &str = "predicateType";
 const OCI_CONFIG: &str = "application/vnd.oci.image.config.v1+json";
 /// Largest simple-signing payload we download.
 const MAX_PAYLOAD_BYTES: i64 = 1 << 20;
+
+/// Which legacy tag: signatures or attestations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Sig,
+    Att,
+}
+
+impl Kind {
+    fn suffix(self) -> &'static str {
+        match self {
+            Self::Sig => "sig",
+            Self::Att => "att",
+        }
+    }
+}
 
 /// cosign's simple-signing payload for `image` (Go struct field order, `optional` null).
 pub fn simple_signing_payload(image: &PinnedImage) -> Vec<u8> {
@@ -30,13 +73,20 @@ pub fn simple_signing_payload(image: &PinnedImage) -> Vec<u8> {
     .into_bytes()
 }
 
+/// One layer of a legacy manifest, downloaded and checked against its digest.
+struct Layer {
+    digest: String,
+    bytes: Vec<u8>,
+    annotations: serde_json::Map<String, Value>,
+}
+
 impl Registry {
-    fn legacy_tag(image: &PinnedImage) -> Reference {
+    fn legacy_tag(image: &PinnedImage, kind: Kind) -> Reference {
         let r = &image.reference;
         Reference::with_tag(
             r.registry().to_string(),
             r.repository().to_string(),
-            format!("{}.sig", image.digest.replace(':', "-")),
+            format!("{}.{}", image.digest.replace(':', "-"), kind.suffix()),
         )
     }
 
@@ -47,40 +97,65 @@ impl Registry {
         image: &PinnedImage,
         key: &KeyPair,
     ) -> Result<String, OciError> {
-        use base64::Engine as _;
-        let r = &image.reference;
-        let tag_ref = Self::legacy_tag(image);
         let payload = simple_signing_payload(image);
-        let signature = base64::engine::general_purpose::STANDARD.encode(key.sign(&payload));
-        let mut layers: Vec<serde_json::Value> = match self
-            .client
-            .pull_manifest_raw(&tag_ref, &self.auth, &[OCI_MANIFEST])
+        let signature = STANDARD.encode(key.sign(&payload));
+        let annotations = json!({ ANN_SIGNATURE: signature });
+        self.append_layer(image, Kind::Sig, SIMPLE_SIGNING, payload, annotations)
             .await
-        {
-            Ok((bytes, _)) => serde_json::from_slice::<serde_json::Value>(&bytes)
-                .ok()
-                .and_then(|m| m.get("layers").and_then(|l| l.as_array()).cloned())
-                .unwrap_or_default(),
-            Err(_) => Vec::new(),
+    }
+
+    /// Attests `predicate` about `image` in cosign's legacy layout: the DSSE envelope of the
+    /// in-toto statement as a layer appended to the manifest tagged `sha256-<hex>.att`, with
+    /// cosign's annotations (empty signature, `predicateType`). Returns the tag.
+    pub async fn attest_legacy(
+        &self,
+        image: &PinnedImage,
+        key: &KeyPair,
+        predicate_type: &str,
+        predicate: Value,
+    ) -> Result<String, OciError> {
+        let statement = super::statement_for(image, predicate_type, predicate)?;
+        let signed = crate::sign::attest(key, &statement)?;
+        let annotations = json!({ ANN_SIGNATURE: "", ANN_PREDICATE_TYPE: predicate_type });
+        let envelope = signed.envelope.to_json().into_bytes();
+        self.append_layer(image, Kind::Att, DSSE_ENVELOPE, envelope, annotations)
+            .await
+    }
+
+    /// Appends a layer to the legacy manifest of `kind` (read, modify, write; an identical layer
+    /// is not added twice) and returns the tag.
+    async fn append_layer(
+        &self,
+        image: &PinnedImage,
+        kind: Kind,
+        media_type: &str,
+        blob: Vec<u8>,
+        annotations: Value,
+    ) -> Result<String, OciError> {
+        let r = &image.reference;
+        let tag_ref = Self::legacy_tag(image, kind);
+        let mut layers = match self.legacy_manifest(&tag_ref).await? {
+            Some(m) => m["layers"].as_array().cloned().unwrap_or_default(),
+            None => Vec::new(),
         };
-        let payload_digest = sha256(&payload);
-        let duplicate = layers.iter().any(|l| {
-            l["digest"] == payload_digest.as_str()
-                && l["annotations"][ANN_SIGNATURE] == signature.as_str()
-        });
+        let digest = sha256(&blob);
+        let duplicate = layers
+            .iter()
+            .any(|l| l["digest"] == digest.as_str() && l["annotations"] == annotations);
         if !duplicate {
+            let size = blob.len();
             self.client
-                .push_blob(r, payload.clone(), &payload_digest)
+                .push_blob(r, blob, &digest)
                 .await
-                .map_err(|e| reg_err(r, format!("pushing the signature payload: {e}")))?;
+                .map_err(|e| reg_err(r, format!("pushing the {} layer: {e}", kind.suffix())))?;
             layers.push(json!({
-                "mediaType": SIMPLE_SIGNING,
-                "size": payload.len(),
-                "digest": payload_digest,
-                "annotations": {ANN_SIGNATURE: signature},
+                "mediaType": media_type,
+                "size": size,
+                "digest": digest,
+                "annotations": annotations,
             }));
         }
-        let diff_ids: Vec<&serde_json::Value> = layers.iter().map(|l| &l["digest"]).collect();
+        let diff_ids: Vec<&Value> = layers.iter().map(|l| &l["digest"]).collect();
         let config = serde_json::to_vec(&json!({
             "architecture": "", "config": {}, "created": "0001-01-01T00:00:00Z",
             "history": [{"created": "0001-01-01T00:00:00Z"}], "os": "",
@@ -91,7 +166,7 @@ impl Registry {
         self.client
             .push_blob(r, config.clone(), &config_digest)
             .await
-            .map_err(|e| reg_err(r, format!("pushing the signature config: {e}")))?;
+            .map_err(|e| reg_err(r, format!("pushing the {} config: {e}", kind.suffix())))?;
         let manifest = serde_json::to_vec(&json!({
             "schemaVersion": 2,
             "mediaType": OCI_MANIFEST,
@@ -110,92 +185,295 @@ impl Registry {
         Ok(tag_ref.whole())
     }
 
-    /// Verifies the legacy `sha256-<hex>.sig` signatures of `image` with `key`: each
-    /// simple-signing layer's signature over its payload, and the payload's
-    /// `docker-manifest-digest` against the image digest. Returns how many verified.
-    pub async fn verify_legacy(
+    /// The legacy manifest at `tag_ref`, or `None` when the tag does not exist.
+    async fn legacy_manifest(&self, tag_ref: &Reference) -> Result<Option<Value>, OciError> {
+        match self
+            .client
+            .pull_manifest_raw(tag_ref, &self.auth, &[OCI_MANIFEST, DOCKER_MANIFEST])
+            .await
+        {
+            Ok((bytes, _)) => serde_json::from_slice(&bytes)
+                .map(Some)
+                .map_err(|e| reg_err(tag_ref, format!("{} is not JSON: {e}", tag_ref.whole()))),
+            Err(e) if super::is_not_found(&e) => Ok(None),
+            Err(e) => Err(reg_err(tag_ref, format!("{}: {e}", tag_ref.whole()))),
+        }
+    }
+
+    /// The layers of `media_type` in the legacy manifest of `kind`, each downloaded and checked
+    /// against its digest; layers that cannot be read are reported in `reasons`.
+    async fn legacy_layers(
         &self,
         image: &PinnedImage,
-        key: &PublicKey,
-    ) -> Result<usize, OciError> {
-        use base64::Engine as _;
-        let tag_ref = Self::legacy_tag(image);
-        let Ok((bytes, _)) = self
-            .client
-            .pull_manifest_raw(&tag_ref, &self.auth, &[OCI_MANIFEST, DOCKER_MANIFEST])
-            .await
-        else {
-            return Err(OciError::NotVerified(format!(
-                "no legacy signature tag {}",
-                tag_ref.whole()
-            )));
+        kind: Kind,
+        media_type: &str,
+        limit: i64,
+        reasons: &mut Vec<String>,
+    ) -> Result<Option<Vec<Layer>>, OciError> {
+        let tag_ref = Self::legacy_tag(image, kind);
+        let Some(manifest) = self.legacy_manifest(&tag_ref).await? else {
+            return Ok(None);
         };
-        let manifest: serde_json::Value =
-            serde_json::from_slice(&bytes).map_err(|e| reg_err(&tag_ref, e))?;
+        let mut out = Vec::new();
         let layers = manifest["layers"].as_array().cloned().unwrap_or_default();
-        let (mut ok, mut reasons) = (0, Vec::new());
-        for layer in layers.iter().filter(|l| l["mediaType"] == SIMPLE_SIGNING) {
+        for layer in layers.iter().filter(|l| l["mediaType"] == media_type) {
             let digest = layer["digest"].as_str().unwrap_or_default().to_string();
             let size = layer["size"].as_i64().unwrap_or(i64::MAX);
-            if size > MAX_PAYLOAD_BYTES {
-                reasons.push(format!("{digest}: payload of {size} bytes is too large"));
+            if size > limit {
+                reasons.push(format!("{digest}: layer of {size} bytes is too large"));
                 continue;
             }
             let descriptor = oci_client::manifest::OciDescriptor {
-                media_type: SIMPLE_SIGNING.to_string(),
+                media_type: media_type.to_string(),
                 digest: digest.clone(),
                 size,
                 ..Default::default()
             };
-            let mut payload = Vec::new();
+            let mut bytes = Vec::new();
             if let Err(e) = self
                 .client
-                .pull_blob(&tag_ref, &descriptor, &mut payload)
+                .pull_blob(&tag_ref, &descriptor, &mut bytes)
                 .await
             {
                 reasons.push(format!("{digest}: {e}"));
                 continue;
             }
-            if sha256(&payload) != digest {
-                reasons.push(format!("{digest}: payload does not match its digest"));
+            if sha256(&bytes) != digest {
+                reasons.push(format!("{digest}: the layer does not match its digest"));
                 continue;
             }
-            let sig = layer["annotations"][ANN_SIGNATURE]
-                .as_str()
+            let annotations = layer["annotations"]
+                .as_object()
+                .cloned()
                 .unwrap_or_default();
-            let Ok(sig) = base64::engine::general_purpose::STANDARD.decode(sig) else {
-                reasons.push(format!("{digest}: signature annotation is not base64"));
+            out.push(Layer {
+                digest,
+                bytes,
+                annotations,
+            });
+        }
+        Ok(Some(out))
+    }
+
+    /// Verifies the legacy `sha256-<hex>.sig` signatures of `image` under `policy`: each
+    /// simple-signing layer's signature over its payload, and the payload's
+    /// `docker-manifest-digest` against the image digest. Succeeds with every layer that
+    /// verifies; fails saying why each did not.
+    pub async fn verify_legacy(
+        &self,
+        image: &PinnedImage,
+        root: &TrustRoot,
+        policy: &SignerPolicy,
+        options: Options,
+    ) -> Result<Vec<Verified>, OciError> {
+        let tag = Self::legacy_tag(image, Kind::Sig).whole();
+        let mut reasons = Vec::new();
+        let Some(layers) = self
+            .legacy_layers(
+                image,
+                Kind::Sig,
+                SIMPLE_SIGNING,
+                MAX_PAYLOAD_BYTES,
+                &mut reasons,
+            )
+            .await?
+        else {
+            return Err(OciError::NotVerified(format!(
+                "no legacy signature tag {tag}"
+            )));
+        };
+        let mut verified = Vec::new();
+        for layer in &layers {
+            let Some(sig) = signature_annotation(layer, &mut reasons) else {
                 continue;
             };
-            if key.verify(&payload, &sig).is_err() {
-                reasons.push(format!(
-                    "{digest}: invalid signature for key {}",
-                    key.fingerprint()
-                ));
-                continue;
+            let digest: [u8; 32] = Sha256::digest(&layer.bytes).into();
+            let bundle = json!({
+                "mediaType": BUNDLE_V03_MEDIA_TYPE,
+                "verificationMaterial": {"publicKey": {"hint": ""}, "tlogEntries": []},
+                "messageSignature": {
+                    "messageDigest": {"algorithm": "SHA2_256", "digest": STANDARD.encode(digest)},
+                    "signature": STANDARD.encode(sig),
+                },
+            });
+            let result = verify_bundle_with(
+                root,
+                &bundle.to_string(),
+                &ArtifactInput::Bytes(layer.bytes.clone()),
+                policy,
+                options,
+            );
+            match result {
+                Ok(mut v) => {
+                    let signed = serde_json::from_slice::<Value>(&layer.bytes).ok();
+                    let signed_digest = signed
+                        .as_ref()
+                        .and_then(|p| p["critical"]["image"]["docker-manifest-digest"].as_str());
+                    if signed_digest == Some(image.digest.as_str()) {
+                        v.artifact_digest.clone_from(&image.digest);
+                        verified.push(v);
+                    } else {
+                        reasons.push(format!(
+                            "{}: signs docker-manifest-digest {}, not {}",
+                            layer.digest,
+                            signed_digest.unwrap_or("(none)"),
+                            image.digest
+                        ));
+                    }
+                }
+                Err(e) => reasons.push(format!("{}: {e}", layer.digest)),
             }
-            let signed = serde_json::from_slice::<serde_json::Value>(&payload).ok();
-            let signed_digest = signed
-                .as_ref()
-                .and_then(|p| p["critical"]["image"]["docker-manifest-digest"].as_str());
-            if signed_digest != Some(image.digest.as_str()) {
-                reasons.push(format!(
-                    "{digest}: signs docker-manifest-digest {}, not {}",
-                    signed_digest.unwrap_or("(none)"),
-                    image.digest
-                ));
-                continue;
-            }
-            ok += 1;
         }
-        if ok == 0 {
+        finish(verified, reasons, || {
+            format!("no legacy signature in {tag} verified")
+        })
+    }
+
+    /// Verifies the legacy `sha256-<hex>.att` attestations of `image` of `predicate_type` under
+    /// `policy`: each DSSE layer's signature, its statement's subject against the image digest
+    /// and its (signed) predicate type.
+    pub async fn verify_legacy_attestations(
+        &self,
+        image: &PinnedImage,
+        predicate_type: &str,
+        root: &TrustRoot,
+        policy: &SignerPolicy,
+        options: Options,
+    ) -> Result<Vec<Verified>, OciError> {
+        let tag = Self::legacy_tag(image, Kind::Att).whole();
+        let mut reasons = Vec::new();
+        let Some(layers) = self
+            .legacy_layers(
+                image,
+                Kind::Att,
+                DSSE_ENVELOPE,
+                MAX_BUNDLE_BYTES,
+                &mut reasons,
+            )
+            .await?
+        else {
             return Err(OciError::NotVerified(format!(
-                "no legacy signature in {} verified{}{}",
-                tag_ref.whole(),
-                if reasons.is_empty() { "" } else { ": " },
-                reasons.join("; ")
+                "no legacy attestation tag {tag}"
+            )));
+        };
+        let digest = image_sha256(image)?;
+        let mut verified = Vec::new();
+        let mut candidates = 0;
+        for layer in &layers {
+            // The annotation is unsigned: it only saves verifying layers of other types.
+            if layer
+                .annotations
+                .get(ANN_PREDICATE_TYPE)
+                .and_then(Value::as_str)
+                .is_some_and(|t| t != predicate_type)
+            {
+                continue;
+            }
+            candidates += 1;
+            let envelope = match Envelope::from_json(&layer.bytes) {
+                Ok(e) => e,
+                Err(e) => {
+                    reasons.push(format!("{}: {e}", layer.digest));
+                    continue;
+                }
+            };
+            let mut errors = Vec::new();
+            let mut ok = None;
+            // A bundle carries exactly one signature: try each of the envelope's.
+            for signature in &envelope.signatures {
+                let bundle = json!({
+                    "mediaType": BUNDLE_V03_MEDIA_TYPE,
+                    "verificationMaterial": {"publicKey": {"hint": ""}, "tlogEntries": []},
+                    "dsseEnvelope": {
+                        "payload": STANDARD.encode(&envelope.payload),
+                        "payloadType": envelope.payload_type,
+                        "signatures": [{"sig": STANDARD.encode(&signature.sig), "keyid": signature.keyid}],
+                    },
+                });
+                match verify_bundle_with(
+                    root,
+                    &bundle.to_string(),
+                    &ArtifactInput::Sha256(digest),
+                    policy,
+                    options,
+                ) {
+                    Ok(v) => {
+                        ok = Some(v);
+                        break;
+                    }
+                    Err(e) => errors.push(e.to_string()),
+                }
+            }
+            match ok {
+                Some(v) => match &v.statement {
+                    Some(st) if st.predicate_type == predicate_type => verified.push(v),
+                    Some(st) => reasons.push(format!(
+                        "{}: predicate type {} (wanted {predicate_type})",
+                        layer.digest, st.predicate_type
+                    )),
+                    None => reasons.push(format!("{}: not an in-toto statement", layer.digest)),
+                },
+                None => reasons.push(format!("{}: {}", layer.digest, errors.join(", "))),
+            }
+        }
+        if candidates == 0 && reasons.is_empty() {
+            return Err(OciError::NotVerified(format!(
+                "no {predicate_type} attestation in the legacy tag {tag}"
             )));
         }
-        Ok(ok)
+        finish(verified, reasons, || {
+            format!("no legacy {predicate_type} attestation in {tag} verified")
+        })
     }
+
+    /// The legacy layout for `predicate_type`: `.sig` for cosign signatures, else `.att`.
+    pub(super) async fn verify_legacy_any(
+        &self,
+        image: &PinnedImage,
+        predicate_type: &str,
+        root: &TrustRoot,
+        policy: &SignerPolicy,
+        options: Options,
+    ) -> Result<Vec<Verified>, OciError> {
+        if predicate_type == COSIGN_SIGN_PREDICATE {
+            self.verify_legacy(image, root, policy, options).await
+        } else {
+            self.verify_legacy_attestations(image, predicate_type, root, policy, options)
+                .await
+        }
+    }
+}
+
+fn signature_annotation(layer: &Layer, reasons: &mut Vec<String>) -> Option<Vec<u8>> {
+    let text = layer
+        .annotations
+        .get(ANN_SIGNATURE)
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    match STANDARD.decode(text) {
+        Ok(sig) if !sig.is_empty() => Some(sig),
+        _ => {
+            reasons.push(format!(
+                "{}: the {ANN_SIGNATURE} annotation is not a base64 signature",
+                layer.digest
+            ));
+            None
+        }
+    }
+}
+
+fn finish(
+    verified: Vec<Verified>,
+    reasons: Vec<String>,
+    none: impl FnOnce() -> String,
+) -> Result<Vec<Verified>, OciError> {
+    if verified.is_empty() {
+        let mut message = none();
+        if !reasons.is_empty() {
+            message.push_str(": ");
+            message.push_str(&reasons.join("; "));
+        }
+        return Err(OciError::NotVerified(message));
+    }
+    Ok(verified)
 }

@@ -3,8 +3,9 @@
 //! bundle v0.3, `subject` = the image) plus the referrers tag-schema index (`sha256-<hex>`) for
 //! registries without the referrers API (Debian's `docker-registry` has none).
 //!
-//! cosign's legacy layout is written and read too: a `sha256-<hex>.sig` tag whose layers are
-//! simple-signing payloads with the signature in an annotation (cosign ≤ v2, Kyverno's default).
+//! cosign's legacy layout is written and read too (cosign ≤ v2, Kyverno's default): the
+//! `sha256-<hex>.sig` tag for signatures and `sha256-<hex>.att` for attestations; see [`legacy`].
+//! Verification reads both layouts.
 //!
 //! Plain HTTP is used only for loopback registries (127.0.0.0/8, `localhost`, `[::1]`).
 
@@ -24,9 +25,9 @@ use crate::verify::{
 };
 use crate::{KeyError, KeyPair};
 
-mod legacy;
+pub mod legacy;
 pub use gatehouse_oci::Credentials;
-pub use legacy::{SIMPLE_SIGNING, simple_signing_payload};
+pub use legacy::{DSSE_ENVELOPE, SIMPLE_SIGNING, simple_signing_payload};
 
 /// Predicate type of cosign v3 image signatures (an in-toto statement with an empty predicate).
 pub const COSIGN_SIGN_PREDICATE: &str = "https://sigstore.dev/cosign/sign/v1";
@@ -208,17 +209,7 @@ impl Registry {
         predicate_type: &str,
         predicate: serde_json::Value,
     ) -> Result<String, OciError> {
-        let digest = image_sha256(image)?;
-        let name = format!(
-            "{}/{}",
-            image.reference.registry(),
-            image.reference.repository()
-        );
-        let statement = Statement::new(
-            vec![Subject::sha256(&name, &digest)],
-            predicate_type,
-            predicate,
-        );
+        let statement = statement_for(image, predicate_type, predicate)?;
         let signed = attest(key, &statement)?;
         self.push_referrer(image, signed.bundle_json.into_bytes(), predicate_type)
             .await
@@ -325,9 +316,42 @@ impl Registry {
         Ok(())
     }
 
+    /// Verifies the signatures (predicate type [`COSIGN_SIGN_PREDICATE`]) or attestations of
+    /// `predicate_type` of `image` in both layouts: the referrers, and the legacy `.sig` / `.att`
+    /// tag. Succeeds with every bundle or layer that verifies; fails when none does, saying what
+    /// was found where and why it did not verify.
+    pub async fn verify(
+        &self,
+        image: &PinnedImage,
+        predicate_type: &str,
+        root: &TrustRoot,
+        policy: &SignerPolicy,
+        options: Options,
+    ) -> Result<Vec<Verified>, OciError> {
+        let referrers = self
+            .verify_referrers(image, predicate_type, root, policy, options)
+            .await;
+        let legacy = self
+            .verify_legacy_any(image, predicate_type, root, policy, options)
+            .await;
+        let mut verified = Vec::new();
+        let mut reasons = Vec::new();
+        for outcome in [referrers, legacy] {
+            match outcome {
+                Ok(v) => verified.extend(v),
+                Err(OciError::NotVerified(why)) => reasons.push(why),
+                Err(e) => return Err(e),
+            }
+        }
+        if verified.is_empty() {
+            return Err(OciError::NotVerified(reasons.join("; ")));
+        }
+        Ok(verified)
+    }
+
     /// Verifies the referrers of `image` with predicate type `predicate_type`; succeeds with
     /// every bundle that verifies, fails when none does (saying what was found where).
-    pub async fn verify(
+    pub async fn verify_referrers(
         &self,
         image: &PinnedImage,
         predicate_type: &str,
@@ -436,6 +460,39 @@ impl Registry {
             ));
         }
         Ok(out)
+    }
+}
+
+/// The in-toto statement about `image` (subject: `registry/repository` at its digest).
+fn statement_for(
+    image: &PinnedImage,
+    predicate_type: &str,
+    predicate: serde_json::Value,
+) -> Result<Statement, OciError> {
+    let digest = image_sha256(image)?;
+    let name = format!(
+        "{}/{}",
+        image.reference.registry(),
+        image.reference.repository()
+    );
+    Ok(Statement::new(
+        vec![Subject::sha256(&name, &digest)],
+        predicate_type,
+        predicate,
+    ))
+}
+
+/// Whether the registry said the manifest or tag does not exist.
+fn is_not_found(e: &oci_client::errors::OciDistributionError) -> bool {
+    use oci_client::errors::{OciDistributionError as E, OciErrorCode as C};
+    match e {
+        E::ImageManifestNotFoundError(_) => true,
+        E::ServerError { code: 404, .. } => true,
+        E::RegistryError { envelope, .. } => envelope
+            .errors
+            .iter()
+            .any(|e| matches!(e.code, C::ManifestUnknown | C::NameUnknown)),
+        _ => false,
     }
 }
 

@@ -1,6 +1,7 @@
 //! `gatehouse sign | attest | verify | verify-attestation IMAGE`: container image signatures and
 //! attestations by digest, stored as OCI 1.1 referrers (Sigstore bundle v0.3) with the
-//! `sha256-<hex>` fallback index, as cosign v3 does. A tag is refused for signing unless
+//! `sha256-<hex>` fallback index, as cosign v3 does, and in cosign's legacy `sha256-<hex>.sig` /
+//! `.att` tags (`--layout`); verification reads both layouts. A tag is refused for signing unless
 //! `--resolve-tag`; the digest that was signed or verified is always printed.
 //!
 //! Exit codes: 0 signed / verified, 1 verification failed, 2 usage, input or registry error.
@@ -35,8 +36,9 @@ pub struct SignArgs {
     resolve_tag: bool,
     #[command(flatten)]
     registry: RegistryArgs,
-    /// Where `sign` stores the signature: OCI 1.1 referrer with a Sigstore bundle (cosign v3),
-    /// the legacy `sha256-<hex>.sig` tag (cosign v2, Kyverno's default), or both.
+    /// Where to store the signature or attestation: OCI 1.1 referrer with a Sigstore bundle
+    /// (cosign v3), the legacy `sha256-<hex>.sig` / `.att` tag (cosign v2, Kyverno's default), or
+    /// both.
     #[arg(long, value_enum, default_value = "both")]
     layout: Layout,
     /// Output format.
@@ -180,25 +182,30 @@ fn push(args: &SignArgs, predicate: Option<(String, serde_json::Value)>) -> Exit
         runtime()?.block_on(async {
             let registry = Registry::with_credentials(&reference, &credentials);
             let image = registry.pin(&reference, args.resolve_tag).await?;
-            let (kind, referrer) = match &predicate {
+            let mut stored = Vec::new();
+            let kind = match &predicate {
                 None => {
-                    let mut stored = Vec::new();
                     if args.layout != Layout::Legacy {
                         stored.push(format!("referrer {}", registry.sign(&image, &key).await?));
                     }
                     if args.layout != Layout::Referrers {
                         stored.push(format!("tag {}", registry.sign_legacy(&image, &key).await?));
                     }
-                    (COSIGN_SIGN_PREDICATE.to_string(), stored.join(", "))
+                    COSIGN_SIGN_PREDICATE.to_string()
                 }
-                Some((t, p)) => (
-                    t.clone(),
-                    format!(
-                        "referrer {}",
-                        registry.attest(&image, &key, t, p.clone()).await?
-                    ),
-                ),
+                Some((t, p)) => {
+                    if args.layout != Layout::Referrers {
+                        let tag = registry.attest_legacy(&image, &key, t, p.clone()).await?;
+                        stored.push(format!("tag {tag}"));
+                    }
+                    if args.layout != Layout::Legacy {
+                        let digest = registry.attest(&image, &key, t, p.clone()).await?;
+                        stored.insert(0, format!("referrer {digest}"));
+                    }
+                    t.clone()
+                }
             };
+            let referrer = stored.join(", ");
             Ok((image.display(), kind, referrer))
         })
     })();
@@ -269,46 +276,27 @@ fn check(args: &VerifyArgs, kind: String, provenance: Option<ProvenancePolicy>) 
         runtime()?.block_on(async {
             let registry = Registry::with_credentials(&reference, &credentials);
             let image = registry.pin(&reference, true).await?;
-            let referrers = registry
-                .verify(
-                    &image,
-                    &kind,
-                    &root,
-                    &SignerPolicy::Key(key.clone()),
-                    options,
-                )
-                .await;
-            // Plain signatures may also be in the legacy `.sig` layout, which carries no log
-            // proof we can check offline: read only under --insecure-ignore-tlog.
-            let legacy = if kind == COSIGN_SIGN_PREDICATE && options.insecure_ignore_tlog {
-                Some(registry.verify_legacy(&image, &key).await)
-            } else {
-                None
-            };
-            let outcome = match (referrers, legacy) {
-                (Ok(verified), legacy) => {
-                    let n = legacy.and_then(Result::ok).unwrap_or(0);
-                    match &provenance {
-                        None => Ok(verified.len() + n),
-                        Some(policy) => {
-                            let results: Vec<_> = verified
-                                .iter()
-                                .map(|v| v.check_provenance(policy))
-                                .collect();
-                            let passed = results.iter().filter(|r| r.is_ok()).count();
-                            match results.into_iter().find_map(Result::err) {
-                                Some(e) if passed == 0 => Err(anyhow::Error::from(e)),
-                                _ => Ok(passed),
-                            }
+            let policy = SignerPolicy::Key(key.clone());
+            let outcome = match registry
+                .verify(&image, &kind, &root, &policy, options)
+                .await
+            {
+                Ok(verified) => match &provenance {
+                    None => Ok(verified.len()),
+                    Some(policy) => {
+                        let results: Vec<_> = verified
+                            .iter()
+                            .map(|v| v.check_provenance(policy))
+                            .collect();
+                        let passed = results.iter().filter(|r| r.is_ok()).count();
+                        match results.into_iter().find_map(Result::err) {
+                            Some(e) if passed == 0 => Err(anyhow::Error::from(e)),
+                            _ => Ok(passed),
                         }
                     }
-                }
-                (Err(OciError::NotVerified(_)), Some(Ok(n))) => Ok(n),
-                (Err(OciError::NotVerified(a)), Some(Err(OciError::NotVerified(b)))) => Err(
-                    anyhow::Error::from(OciError::NotVerified(format!("{a}; {b}"))),
-                ),
-                (Err(e @ OciError::NotVerified(_)), _) => Err(anyhow::Error::from(e)),
-                (Err(e), _) => return Err(anyhow::Error::from(e)),
+                },
+                Err(e @ OciError::NotVerified(_)) => Err(anyhow::Error::from(e)),
+                Err(e) => return Err(anyhow::Error::from(e)),
             };
             Ok((image.display(), outcome))
         })

@@ -10,14 +10,8 @@ use std::time::{Duration, Instant};
 use gatehouse_attest::KeyPair;
 use gatehouse_attest::oci::{COSIGN_SIGN_PREDICATE, Registry, parse_reference};
 use gatehouse_attest::verify::{Options, SignerPolicy, TrustRoot};
-use oci_client::client::{ClientConfig, ClientProtocol};
-use oci_client::secrets::RegistryAuth;
-use oci_client::{Client, Reference};
-use sha2::{Digest as _, Sha256};
-
-fn sha256(b: &[u8]) -> String {
-    format!("sha256:{}", hex::encode(Sha256::digest(b)))
-}
+use gatehouse_oci::test_support::push_image;
+use gatehouse_oci::{ImageRef, RegistryOptions};
 
 fn summary(name: &str, mut times: Vec<Duration>) {
     times.sort();
@@ -39,40 +33,11 @@ async fn main() {
     let repo = format!("bench/latency-{}", std::process::id());
 
     // A one-layer image to sign.
-    let client = Client::new(ClientConfig {
-        protocol: ClientProtocol::Http,
-        ..Default::default()
-    });
-    let tagged: Reference = format!("{host}/{repo}:v1").parse().expect("reference");
-    client
-        .store_auth_if_needed(tagged.resolve_registry(), &RegistryAuth::Anonymous)
-        .await;
-    let (config, layer) = (br#"{"os":"linux"}"#.to_vec(), b"bench layer".to_vec());
-    for blob in [&config, &layer] {
-        client
-            .push_blob(&tagged, blob.clone(), &sha256(blob))
-            .await
-            .expect("push blob");
-    }
-    let manifest = serde_json::to_vec(&serde_json::json!({
-        "schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
-        "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": sha256(&config), "size": config.len()},
-        "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar", "digest": sha256(&layer), "size": layer.len()}],
-    }))
-    .expect("manifest");
-    client
-        .push_manifest_raw(
-            &tagged,
-            manifest.clone(),
-            "application/vnd.oci.image.manifest.v1+json"
-                .parse()
-                .expect("mime"),
-        )
-        .await
-        .expect("push manifest");
-
-    let reference = parse_reference(&format!("{host}/{repo}@{}", sha256(&manifest))).expect("ref");
-    let registry = Registry::for_reference(&reference);
+    let tagged = ImageRef::parse(&format!("{host}/{repo}:v1")).expect("reference");
+    let client = gatehouse_oci::Registry::new(RegistryOptions::default());
+    let digest = push_image(&client, &tagged, b"bench layer").await;
+    let reference = parse_reference(&format!("{host}/{repo}@{digest}")).expect("ref");
+    let registry = Registry::anonymous();
     let image = registry.pin(&reference, false).await.expect("pin");
     let key = KeyPair::generate().expect("key");
     println!("{host}, image {}, {n} signatures", image.digest);

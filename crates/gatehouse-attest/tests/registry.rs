@@ -1,136 +1,48 @@
 //! Image signing and attestation by digest against a real registry: Debian's `docker-registry`
-//! (distribution 2.8, no referrers API) started on a loopback port for the test. Signatures go in
-//! as OCI 1.1 referrers plus the `sha256-<hex>` fallback index, as cosign v3 writes them.
-
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+//! (distribution 2.8, no referrers API) on loopback, started by `scripts/start-registry.sh`.
+//! Signatures go in as OCI 1.1 referrers plus the `sha256-<hex>` fallback index, as cosign v3
+//! writes them, and in cosign's legacy `.sig` / `.att` tags.
 
 use gatehouse_attest::KeyPair;
 use gatehouse_attest::oci::{COSIGN_SIGN_PREDICATE, OciError, Registry, parse_reference};
 use gatehouse_attest::slsa::{PROVENANCE_V1, Provenance, ProvenanceInput, ProvenancePolicy};
 use gatehouse_attest::verify::{Options, SignerPolicy, TrustRoot};
-use oci_client::client::{ClientConfig, ClientProtocol};
-use oci_client::secrets::RegistryAuth;
-use oci_client::{Client, Reference};
-use sha2::{Digest as _, Sha256};
+use gatehouse_oci::test_support::{fresh_repo, push_image, registry_env};
+use gatehouse_oci::{ImageRef, RegistryOptions};
 
-/// A `docker-registry` process on 127.0.0.1, stopped (by its pid) when dropped.
-struct LocalRegistry {
-    child: Child,
-    addr: SocketAddr,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for LocalRegistry {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_registry() -> LocalRegistry {
-    let bin = "/usr/bin/docker-registry";
-    assert!(
-        std::path::Path::new(bin).exists(),
-        "{bin} is missing: `apt-get install docker-registry` (scripts/test.sh installs it)"
-    );
-    let dir = tempfile::tempdir().unwrap();
-    let addr = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap();
-    let config = dir.path().join("config.yml");
-    std::fs::write(
-        &config,
-        format!(
-            "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: {}\nhttp:\n  addr: {addr}\n",
-            dir.path().join("data").display()
-        ),
+/// A fresh repository on the anonymous registry, a client for it, and `push(tag, layer)`.
+fn setup() -> (ImageRef, gatehouse_oci::Registry) {
+    let repo = fresh_repo(&registry_env("GATEHOUSE_TEST_REGISTRY"), "attest", "v1");
+    (
+        repo,
+        gatehouse_oci::Registry::new(RegistryOptions::default()),
     )
-    .unwrap();
-    let child = Command::new(bin)
-        .arg("serve")
-        .arg(&config)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("docker-registry starts");
-    let deadline = Instant::now() + Duration::from_secs(15);
-    while TcpStream::connect(addr).is_err() {
-        assert!(
-            Instant::now() < deadline,
-            "docker-registry did not listen on {addr}"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    LocalRegistry {
-        child,
-        addr,
-        _dir: dir,
-    }
 }
 
-fn sha256(b: &[u8]) -> String {
-    format!("sha256:{}", hex::encode(Sha256::digest(b)))
-}
-
-/// Pushes a one-layer image under `tag` and returns its manifest digest.
-async fn push_image(addr: SocketAddr, tag: &str, layer: &[u8]) -> String {
-    let client = Client::new(ClientConfig {
-        protocol: ClientProtocol::Http,
-        ..Default::default()
-    });
-    let reference: Reference = format!("{addr}/team/app:{tag}").parse().unwrap();
-    client
-        .store_auth_if_needed(reference.resolve_registry(), &RegistryAuth::Anonymous)
-        .await;
-    let config = serde_json::to_vec(&serde_json::json!({
-        "architecture": "amd64", "os": "linux",
-        "rootfs": {"type": "layers", "diff_ids": [sha256(layer)]}
-    }))
-    .unwrap();
-    for blob in [&config[..], layer] {
-        client
-            .push_blob(&reference, blob.to_vec(), &sha256(blob))
-            .await
-            .unwrap();
-    }
-    let manifest = serde_json::to_vec(&serde_json::json!({
-        "schemaVersion": 2,
-        "mediaType": "application/vnd.oci.image.manifest.v1+json",
-        "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": sha256(&config), "size": config.len()},
-        "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar", "digest": sha256(layer), "size": layer.len()}],
-    }))
-    .unwrap();
-    client
-        .push_manifest_raw(
-            &reference,
-            manifest.clone(),
-            "application/vnd.oci.image.manifest.v1+json"
-                .parse()
-                .unwrap(),
-        )
-        .await
-        .unwrap();
-    sha256(&manifest)
+/// The manifest (or index) at `reference`, parsed.
+async fn manifest(client: &gatehouse_oci::Registry, reference: &ImageRef) -> serde_json::Value {
+    let (bytes, _) = client.pull_manifest(reference).await.unwrap();
+    serde_json::from_slice(&bytes).unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_attest_verify_by_digest_and_a_moved_tag_fails() {
-    let reg = start_registry();
-    let d1 = push_image(reg.addr, "v1", b"layer one").await;
-    let tag_ref = parse_reference(&format!("{}/team/app:v1", reg.addr)).unwrap();
-    let registry = Registry::for_reference(&tag_ref);
+    let (tag_ref, client) = setup();
+    let d1 = push_image(&client, &tag_ref, b"layer one").await;
+    let registry = Registry::anonymous();
 
     // A tag is refused unless resolving is asked for; the message names the digest to use.
     let err = registry.pin(&tag_ref, false).await.unwrap_err();
     assert!(matches!(err, OciError::Tag(..)), "{err}");
-    assert!(err.to_string().contains(&format!("team/app@{d1}")), "{err}");
+    assert!(
+        err.to_string()
+            .contains(&format!("{}@{d1}", tag_ref.repository())),
+        "{err}"
+    );
     let image = registry.pin(&tag_ref, true).await.unwrap();
     assert_eq!(image.digest, d1);
     // By digest is used as is.
-    let by_digest = parse_reference(&format!("{}/team/app@{d1}", reg.addr)).unwrap();
+    let by_digest = tag_ref.with_digest(&d1);
     assert_eq!(registry.pin(&by_digest, false).await.unwrap().digest, d1);
 
     let key = KeyPair::generate().unwrap();
@@ -170,22 +82,7 @@ async fn sign_attest_verify_by_digest_and_a_moved_tag_fails() {
         .unwrap();
 
     // The fallback index lists both referrers with artifactType and annotations.
-    let client = Client::new(ClientConfig {
-        protocol: ClientProtocol::Http,
-        ..Default::default()
-    });
-    let index_ref: Reference = format!("{}/team/app:{}", reg.addr, d1.replace(':', "-"))
-        .parse()
-        .unwrap();
-    let (index, _) = client
-        .pull_manifest_raw(
-            &index_ref,
-            &RegistryAuth::Anonymous,
-            &["application/vnd.oci.image.index.v1+json"],
-        )
-        .await
-        .unwrap();
-    let index: serde_json::Value = serde_json::from_slice(&index).unwrap();
+    let index = manifest(&client, &tag_ref.with_tag(&d1.replace(':', "-"))).await;
     let entries = index["manifests"].as_array().unwrap();
     assert_eq!(entries.len(), 2, "{index}");
     for e in entries {
@@ -208,7 +105,7 @@ async fn sign_attest_verify_by_digest_and_a_moved_tag_fails() {
     assert!(err.to_string().contains("none of the 1"), "{err}");
 
     // The tag is re-pushed to another image: resolving it now gives an unsigned digest.
-    let d2 = push_image(reg.addr, "v1", b"layer two (not what was signed)").await;
+    let d2 = push_image(&client, &tag_ref, b"layer two (not what was signed)").await;
     assert_ne!(d1, d2);
     let moved = registry.pin(&tag_ref, true).await.unwrap();
     assert_eq!(moved.digest, d2);
@@ -252,17 +149,7 @@ async fn sign_attest_verify_by_digest_and_a_moved_tag_fails() {
         .await
         .unwrap_err();
     assert!(err.to_string().contains("--insecure-ignore-tlog"), "{err}");
-    let (sig_manifest, _) = client
-        .pull_manifest_raw(
-            &format!("{}/team/app:{}.sig", reg.addr, d1.replace(':', "-"))
-                .parse()
-                .unwrap(),
-            &RegistryAuth::Anonymous,
-            &["application/vnd.oci.image.manifest.v1+json"],
-        )
-        .await
-        .unwrap();
-    let sig_manifest: serde_json::Value = serde_json::from_slice(&sig_manifest).unwrap();
+    let sig_manifest = manifest(&client, &parse_reference(&tag).unwrap()).await;
     let layers = sig_manifest["layers"].as_array().unwrap();
     assert_eq!(layers.len(), 2, "{sig_manifest}");
     assert_eq!(
@@ -273,8 +160,9 @@ async fn sign_attest_verify_by_digest_and_a_moved_tag_fails() {
     // The payload names the signed digest, in cosign's field order.
     let payload = gatehouse_attest::oci::simple_signing_payload(&image);
     assert!(String::from_utf8(payload).unwrap().starts_with(&format!(
-        r#"{{"critical":{{"identity":{{"docker-reference":"{}/team/app"}},"image":{{"docker-manifest-digest":"{d1}"}},"type":"cosign container image signature"}}"#,
-        reg.addr
+        r#"{{"critical":{{"identity":{{"docker-reference":"{}/{}"}},"image":{{"docker-manifest-digest":"{d1}"}},"type":"cosign container image signature"}}"#,
+        tag_ref.registry(),
+        tag_ref.repository()
     )));
     // The moved tag's image has no legacy signature either.
     let err = registry
@@ -288,11 +176,13 @@ async fn sign_attest_verify_by_digest_and_a_moved_tag_fails() {
 /// attestation, appended; an image attested only there verifies like one with referrers.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn legacy_att_tag_is_appended_to_and_verified() {
-    let reg = start_registry();
-    let digest = push_image(reg.addr, "v1", b"attested the old way").await;
-    let reference = parse_reference(&format!("{}/team/app@{digest}", reg.addr)).unwrap();
-    let registry = Registry::for_reference(&reference);
-    let image = registry.pin(&reference, false).await.unwrap();
+    let (tag_ref, client) = setup();
+    let digest = push_image(&client, &tag_ref, b"attested the old way").await;
+    let registry = Registry::anonymous();
+    let image = registry
+        .pin(&tag_ref.with_digest(&digest), false)
+        .await
+        .unwrap();
     let key = KeyPair::generate().unwrap();
     let root = TrustRoot::empty().unwrap();
     let policy = SignerPolicy::Key(key.public_key());
@@ -320,19 +210,7 @@ async fn legacy_att_tag_is_appended_to_and_verified() {
         .unwrap();
 
     // Appended, with cosign's media type and annotations.
-    let client = Client::new(ClientConfig {
-        protocol: ClientProtocol::Http,
-        ..Default::default()
-    });
-    let (manifest, _) = client
-        .pull_manifest_raw(
-            &tag.parse().unwrap(),
-            &RegistryAuth::Anonymous,
-            &["application/vnd.oci.image.manifest.v1+json"],
-        )
-        .await
-        .unwrap();
-    let manifest: serde_json::Value = serde_json::from_slice(&manifest).unwrap();
+    let manifest = manifest(&client, &parse_reference(&tag).unwrap()).await;
     let layers = manifest["layers"].as_array().unwrap();
     assert_eq!(layers.len(), 2, "{manifest}");
     for (layer, want) in layers

@@ -98,7 +98,7 @@ impl Registry {
     }
 
     /// The `oci-client` for `image`'s host, enforcing the plain-HTTP rule.
-    fn client(&self, image: &ImageRef) -> Result<Client, OciError> {
+    pub(crate) fn client(&self, image: &ImageRef) -> Result<Client, OciError> {
         let host = image.registry().to_owned();
         let http = match self.opts.plain_http {
             None => image.is_loopback(),
@@ -133,7 +133,7 @@ impl Registry {
         Ok(client)
     }
 
-    fn auth(&self) -> oci_client::secrets::RegistryAuth {
+    pub(crate) fn auth(&self) -> oci_client::secrets::RegistryAuth {
         self.opts.credentials.to_client()
     }
 

@@ -9,6 +9,8 @@
 //! | the async client: resolve, pull (digest-verified), push, tags | [`client`] |
 //! | the same for synchronous callers, blobs as `std::io::Read` | [`blocking`] |
 //! | pushing an OCI image layout directory | [`layout`] |
+//! | OCI 1.1 referrers: listing (API or tag schema), pushing with the fallback index | [`referrers`] |
+//! | helpers for registry tests (feature `test-support`) | `test_support` |
 //!
 //! Every byte pulled is checked against the digest that named it: manifests by the reference's
 //! digest (or the registry's `Docker-Content-Digest`), blobs by their descriptor's digest, at the
@@ -22,12 +24,16 @@ pub mod error;
 pub mod layout;
 pub mod platform;
 pub mod reference;
+pub mod referrers;
+#[cfg(feature = "test-support")]
+pub mod test_support;
 
 pub use auth::Credentials;
 pub use client::{Image, Registry, RegistryOptions};
 pub use error::OciError;
 pub use platform::Platform;
 pub use reference::ImageRef;
+pub use referrers::Referrer;
 
 /// Media types of manifests and indexes we ask for and understand.
 pub mod media {

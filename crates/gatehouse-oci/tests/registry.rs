@@ -4,34 +4,14 @@
 
 use std::io::Read;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use gatehouse_oci::blocking::Registry;
+use gatehouse_oci::test_support::registry_env as env;
 use gatehouse_oci::{Credentials, ImageRef, OciError, RegistryOptions};
-
-fn env(name: &str) -> String {
-    std::env::var(name).unwrap_or_else(|_| {
-        panic!(
-            "{name} is not set: the registry tests need the local registries. \
-             Run `eval \"$(scripts/start-registry.sh)\"` first."
-        )
-    })
-}
-
-static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
 /// A repository nobody else uses, on the registry `host`.
 fn fresh_repo(host: &str, tag: &str) -> ImageRef {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-    ImageRef::parse(&format!(
-        "{host}/gatehouse-oci-test/r{}-{n}-{nanos}:{tag}",
-        std::process::id()
-    ))
-    .unwrap()
+    gatehouse_oci::test_support::fresh_repo(host, "gatehouse-oci-test", tag)
 }
 
 fn fixture(name: &str) -> PathBuf {
@@ -334,4 +314,76 @@ fn bearer_token_registry() {
     .unwrap();
     let err = wrong.pull_image(&target).unwrap_err();
     assert!(matches!(err, OciError::Auth { .. }), "{err:?}");
+}
+
+/// OCI 1.1 referrers on a registry without the referrers API (distribution 2.8): pushing a
+/// referrer maintains the `sha256-<hex>` tag-schema index, listing reads it back, filtered by
+/// artifact type, with the manifest's annotations copied into the entries.
+#[test]
+fn referrers_through_the_tag_schema_index() {
+    use gatehouse_oci::test_support::push_image;
+    let reg = anonymous();
+    let target = fresh_repo(&env("GATEHOUSE_TEST_REGISTRY"), "v1");
+    let subject_digest = reg.block_on(push_image(reg.inner(), &target, b"subject layer"));
+    let subject = target.with_digest(&subject_digest);
+    assert!(
+        reg.block_on(reg.inner().referrers(&subject, None))
+            .unwrap()
+            .is_empty()
+    );
+
+    let referrer = |artifact_type: &str, note: &str| {
+        let config = reg.push_blob(&target, b"{}").unwrap();
+        serde_json::json!({
+            "schemaVersion": 2,
+            "mediaType": "application/vnd.oci.image.manifest.v1+json",
+            "artifactType": artifact_type,
+            "config": {"mediaType": "application/vnd.oci.empty.v1+json", "digest": config, "size": 2},
+            "layers": [{"mediaType": "application/vnd.oci.empty.v1+json", "digest": config, "size": 2}],
+            "subject": {"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": subject_digest, "size": 1},
+            "annotations": {"note": note},
+        })
+        .to_string()
+    };
+    let sig = referrer("application/example.sig", "one");
+    let sbom = referrer("application/example.sbom", "two");
+    let d1 = reg
+        .block_on(reg.inner().push_referrer(&subject, sig.as_bytes()))
+        .unwrap();
+    let d2 = reg
+        .block_on(reg.inner().push_referrer(&subject, sbom.as_bytes()))
+        .unwrap();
+    // Pushing the same referrer again does not duplicate its entry.
+    reg.block_on(reg.inner().push_referrer(&subject, sig.as_bytes()))
+        .unwrap();
+
+    let all = reg.block_on(reg.inner().referrers(&subject, None)).unwrap();
+    assert_eq!(
+        all.iter().map(|r| r.digest.as_str()).collect::<Vec<_>>(),
+        [d1.as_str(), d2.as_str()]
+    );
+    let sigs = reg
+        .block_on(
+            reg.inner()
+                .referrers(&subject, Some("application/example.sig")),
+        )
+        .unwrap();
+    assert_eq!(sigs.len(), 1);
+    assert_eq!(sigs[0].digest, d1);
+    assert_eq!(sigs[0].annotations["note"], "one");
+    assert_eq!(sigs[0].size, sig.len() as i64);
+    // The referrer itself is stored by digest.
+    let (bytes, _) = reg.pull_manifest(&target.with_digest(&d1)).unwrap();
+    assert_eq!(bytes, sig.as_bytes());
+
+    // A manifest about another image is refused; referrers of a tag are a usage error.
+    let other = fresh_repo(&env("GATEHOUSE_TEST_REGISTRY"), "v1").with_digest(&d2);
+    let err = reg
+        .block_on(reg.inner().push_referrer(&other, sig.as_bytes()))
+        .unwrap_err();
+    assert!(err.to_string().contains("subject is not"), "{err}");
+    let err = reg
+        .block_on(reg.inner().referrers(&target, None))
+        .unwrap_err();
+    assert!(err.to_string().contains("not a tag"), "{err}");
 }

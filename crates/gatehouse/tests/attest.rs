@@ -797,145 +797,32 @@ fn provenance_from_flags_as_a_statement() {
 
 mod registry {
     //! `gatehouse sign | attest | verify | verify-attestation` against Debian's `docker-registry`
-    //! on a loopback port (no referrers API: the `sha256-<hex>` fallback index is used).
+    //! on loopback (no referrers API: the `sha256-<hex>` fallback index is used), started by
+    //! `scripts/start-registry.sh`.
 
-    use std::net::{SocketAddr, TcpListener, TcpStream};
-    use std::process::{Child, Command as Std, Stdio};
-    use std::time::{Duration, Instant};
-
-    use oci_client::client::{ClientConfig, ClientProtocol};
-    use oci_client::secrets::RegistryAuth;
-    use oci_client::{Client, Reference};
+    use gatehouse_oci::test_support::{fresh_repo, push_image_blocking, registry_env};
+    use gatehouse_oci::{Credentials, ImageRef};
 
     use super::{gatehouse, run};
 
-    /// The registry process, stopped by its pid when dropped.
-    struct LocalRegistry {
-        child: Child,
-        addr: SocketAddr,
-        _data: tempfile::TempDir,
+    /// A fresh `HOST/attest-cli/…:TAG` repository on the anonymous registry.
+    fn repo(tag: &str) -> ImageRef {
+        fresh_repo(&registry_env("GATEHOUSE_TEST_REGISTRY"), "attest-cli", tag)
     }
 
-    impl Drop for LocalRegistry {
-        fn drop(&mut self) {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
-
-    fn start() -> LocalRegistry {
-        let bin = "/usr/bin/docker-registry";
-        assert!(
-            std::path::Path::new(bin).exists(),
-            "{bin} is missing: `apt-get install docker-registry` (scripts/test.sh installs it)"
-        );
-        let dir = tempfile::tempdir().unwrap();
-        let addr = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap();
-        let config = dir.path().join("config.yml");
-        std::fs::write(
-            &config,
-            format!(
-                "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: {}\nhttp:\n  addr: {addr}\n",
-                dir.path().join("data").display()
-            ),
-        )
-        .unwrap();
-        let child = Std::new(bin)
-            .arg("serve")
-            .arg(&config)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let deadline = Instant::now() + Duration::from_secs(15);
-        while TcpStream::connect(addr).is_err() {
-            assert!(Instant::now() < deadline, "docker-registry did not start");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        LocalRegistry {
-            child,
-            addr,
-            _data: dir,
-        }
-    }
-
-    fn sha256(b: &[u8]) -> String {
-        use std::io::Write as _;
-        let mut child = Std::new("sha256sum")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child.stdin.take().unwrap().write_all(b).unwrap();
-        let out = child.wait_with_output().unwrap();
-        format!("sha256:{}", &String::from_utf8(out.stdout).unwrap()[..64])
-    }
-
-    /// Pushes a one-layer image as `team/app:TAG`; returns its manifest digest.
-    fn push_image(addr: SocketAddr, tag: &str, layer: &[u8]) -> String {
-        push_image_as(
-            &addr.to_string(),
-            "team/app",
-            tag,
-            layer,
-            RegistryAuth::Anonymous,
-        )
-    }
-
-    fn push_image_as(
-        registry: &str,
-        repo: &str,
-        tag: &str,
-        layer: &[u8],
-        auth: RegistryAuth,
-    ) -> String {
-        let rt = tokio::runtime::Runtime::new().unwrap();
-        rt.block_on(async {
-            let client = Client::new(ClientConfig {
-                protocol: ClientProtocol::Http,
-                ..Default::default()
-            });
-            let reference: Reference = format!("{registry}/{repo}:{tag}").parse().unwrap();
-            client
-                .store_auth_if_needed(reference.resolve_registry(), &auth)
-                .await;
-            let config = br#"{"architecture":"amd64","os":"linux"}"#.to_vec();
-            for blob in [&config[..], layer] {
-                client
-                    .push_blob(&reference, blob.to_vec(), &sha256(blob))
-                    .await
-                    .unwrap();
-            }
-            let manifest = serde_json::to_vec(&serde_json::json!({
-                "schemaVersion": 2,
-                "mediaType": "application/vnd.oci.image.manifest.v1+json",
-                "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": sha256(&config), "size": config.len()},
-                "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar", "digest": sha256(layer), "size": layer.len()}],
-            }))
-            .unwrap();
-            client
-                .push_manifest_raw(
-                    &reference,
-                    manifest.clone(),
-                    "application/vnd.oci.image.manifest.v1+json".parse().unwrap(),
-                )
-                .await
-                .unwrap();
-            sha256(&manifest)
-        })
+    /// Pushes a one-layer image under `target`'s tag; returns its manifest digest.
+    fn push_image(target: &ImageRef, layer: &[u8]) -> String {
+        push_image_blocking(Credentials::Anonymous, target, layer)
     }
 
     #[test]
     fn sign_attest_and_verify_images_by_digest_and_reject_a_moved_tag() {
-        let reg = start();
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
-        let digest = push_image(reg.addr, "v1", b"layer one");
-        let tag = format!("{}/team/app:v1", reg.addr);
-        let pinned = format!("{}/team/app@{digest}", reg.addr);
+        let tagged = repo("v1");
+        let digest = push_image(&tagged, b"layer one");
+        let tag = tagged.to_string();
+        let pinned = tagged.with_digest(&digest).to_string();
         let r = run(
             gatehouse(d, &["key", "generate", "--output-key-prefix", "ci"])
                 .env("GATEHOUSE_PASSWORD", "pw"),
@@ -1037,13 +924,13 @@ mod registry {
         assert!(r.stderr.contains("none of the 1"), "{}", r.stderr);
 
         // The tag now points to another image: verifying the tag fails, the digest still verifies.
-        let moved = push_image(reg.addr, "v1", b"layer two");
+        let moved = push_image(&tagged, b"layer two");
         let r = verify(&tag, "ci.pub");
         assert_eq!(r.code, 1);
         assert!(
             r.stderr.contains(&format!(
-                "verification of {}/team/app@{moved} failed",
-                reg.addr
+                "verification of {} failed",
+                tagged.with_digest(&moved)
             )),
             "{}",
             r.stderr
@@ -1057,11 +944,8 @@ mod registry {
         assert_eq!(verify(&pinned, "ci.pub").code, 0);
 
         // Legacy layout only: found in the `.sig` tag.
-        let legacy = format!(
-            "{}/team/app@{}",
-            reg.addr,
-            push_image(reg.addr, "v3", b"layer three")
-        );
+        let v3 = tagged.with_tag("v3");
+        let legacy = v3.with_digest(&push_image(&v3, b"layer three")).to_string();
         let r = run(gatehouse(
             d,
             &["sign", &legacy, "--key", "ci.key", "--layout", "legacy"],
@@ -1171,25 +1055,21 @@ mod registry {
     /// GATEHOUSE_TEST_REGISTRY_AUTH, _USER, _PASSWORD.
     #[test]
     fn sign_and_verify_on_a_registry_with_basic_auth() {
-        let var = |k: &str| {
-            std::env::var(k).unwrap_or_else(|_| {
-                panic!("{k} is not set: run `eval \"$(scripts/start-registry.sh)\"` first")
-            })
-        };
         let (host, user, password) = (
-            var("GATEHOUSE_TEST_REGISTRY_AUTH"),
-            var("GATEHOUSE_TEST_REGISTRY_USER"),
-            var("GATEHOUSE_TEST_REGISTRY_PASSWORD"),
+            registry_env("GATEHOUSE_TEST_REGISTRY_AUTH"),
+            registry_env("GATEHOUSE_TEST_REGISTRY_USER"),
+            registry_env("GATEHOUSE_TEST_REGISTRY_PASSWORD"),
         );
-        let repo = format!("attest/auth-{}", std::process::id());
-        let digest = push_image_as(
-            &host,
-            &repo,
-            "v1",
+        let target = fresh_repo(&host, "attest-cli", "v1");
+        let digest = push_image_blocking(
+            Credentials::Basic {
+                username: user.clone(),
+                password: password.clone(),
+            },
+            &target,
             b"private layer",
-            RegistryAuth::Basic(user.clone(), password.clone()),
         );
-        let image = format!("{host}/{repo}@{digest}");
+        let image = target.with_digest(&digest).to_string();
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
         let r = run(
@@ -1203,7 +1083,7 @@ mod registry {
             .env("DOCKER_CONFIG", d));
         assert_eq!(r.code, 2, "{}", r.stderr);
         assert!(
-            r.stderr.contains(&format!("registry {host}")),
+            r.stderr.contains("authentication failed") && r.stderr.contains("--username"),
             "{}",
             r.stderr
         );
@@ -1237,25 +1117,11 @@ mod registry {
         .env("GATEHOUSE_REGISTRY_PASSWORD", &password));
         assert_eq!(r.code, 0, "{}", r.stderr);
         assert!(r.stdout.contains("2 bundle(s)"), "{}", r.stdout);
-        // A Docker config.json works too.
-        let auth = {
-            use std::io::Write as _;
-            let mut b64 = Std::new("base64")
-                .arg("-w0")
-                .stdin(Stdio::piped())
-                .stdout(Stdio::piped())
-                .spawn()
-                .unwrap();
-            b64.stdin
-                .take()
-                .unwrap()
-                .write_all(format!("{user}:{password}").as_bytes())
-                .unwrap();
-            String::from_utf8(b64.wait_with_output().unwrap().stdout).unwrap()
-        };
+        // A Docker config.json works too (`auth` entries are covered in gatehouse-oci).
         std::fs::write(
             d.join("config.json"),
-            format!(r#"{{"auths":{{"{host}":{{"auth":"{auth}"}}}}}}"#),
+            serde_json::json!({"auths": {&host: {"username": &user, "password": &password}}})
+                .to_string(),
         )
         .unwrap();
         let r = run(gatehouse(

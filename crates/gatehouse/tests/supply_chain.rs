@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
+use gatehouse_oci::test_support::{fresh_repo, registry_env};
 
 /// Fixtures owned by the library crates (copied there from public sources, with origins).
 fn crate_fixture(path: &str) -> PathBuf {
@@ -110,16 +111,6 @@ fn db_import_then_status_reports_the_ecosystems() {
     assert!(stdout.contains("npm"), "{stdout}");
 }
 
-/// The local registries started by `scripts/start-registry.sh`.
-fn registry_env(name: &str) -> String {
-    std::env::var(name).unwrap_or_else(|_| {
-        panic!(
-            "{name} is not set: the registry tests need the local registries. \
-             Run `eval \"$(scripts/start-registry.sh)\"` first."
-        )
-    })
-}
-
 /// Pushes the alpine-npm fixture OCI layout to a fresh repository of `host` and returns
 /// (reference with tag, manifest digest).
 fn push_fixture(
@@ -137,15 +128,7 @@ fn push_layout(
     name: &str,
 ) -> (String, String) {
     use gatehouse_sbom::source::registry::oci;
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    let target = oci::ImageRef::parse(&format!(
-        "{host}/gatehouse-cli-test/r{}-{nanos}:v1",
-        std::process::id()
-    ))
-    .expect("reference");
+    let target = fresh_repo(host, "gatehouse-cli-test", "v1");
     let reg = oci::blocking::Registry::new(oci::RegistryOptions {
         credentials: creds,
         ..oci::RegistryOptions::default()

@@ -16,13 +16,12 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use oci_client::Reference;
+use gatehouse_oci::{ImageRef, media};
 use serde_json::{Value, json};
 use sha2::{Digest as _, Sha256};
 
 use super::{
-    COSIGN_SIGN_PREDICATE, DOCKER_MANIFEST, MAX_BUNDLE_BYTES, OCI_MANIFEST, OciError, PinnedImage,
-    Registry, image_sha256, reg_err, sha256,
+    COSIGN_SIGN_PREDICATE, MAX_BUNDLE_BYTES, OciError, PinnedImage, Registry, image_sha256,
 };
 use crate::KeyPair;
 use crate::dsse::Envelope;
@@ -40,7 +39,7 @@ const ANN_SIGNATURE: &str = "dev.cosignproject.cosign/signature";
 const ANN_PREDICATE_TYPE: &str = "predicateType";
 const OCI_CONFIG: &str = "application/vnd.oci.image.config.v1+json";
 /// Largest simple-signing payload we download.
-const MAX_PAYLOAD_BYTES: i64 = 1 << 20;
+const MAX_PAYLOAD_BYTES: usize = 1 << 20;
 
 /// Which legacy tag: signatures or attestations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,11 +59,7 @@ impl Kind {
 
 /// cosign's simple-signing payload for `image` (Go struct field order, `optional` null).
 pub fn simple_signing_payload(image: &PinnedImage) -> Vec<u8> {
-    let reference = format!(
-        "{}/{}",
-        image.reference.registry(),
-        image.reference.repository()
-    );
+    let reference = image.name();
     format!(
         r#"{{"critical":{{"identity":{{"docker-reference":{}}},"image":{{"docker-manifest-digest":{}}},"type":"cosign container image signature"}},"optional":null}}"#,
         serde_json::Value::String(reference),
@@ -81,13 +76,9 @@ struct Layer {
 }
 
 impl Registry {
-    fn legacy_tag(image: &PinnedImage, kind: Kind) -> Reference {
-        let r = &image.reference;
-        Reference::with_tag(
-            r.registry().to_string(),
-            r.repository().to_string(),
-            format!("{}.{}", image.digest.replace(':', "-"), kind.suffix()),
-        )
+    fn legacy_tag(image: &PinnedImage, kind: Kind) -> ImageRef {
+        let tag = format!("{}.{}", image.digest.replace(':', "-"), kind.suffix());
+        image.reference.with_tag(&tag)
     }
 
     /// Signs `image` in cosign's legacy layout: a simple-signing payload layer with the base64
@@ -138,65 +129,55 @@ impl Registry {
             Some(m) => m["layers"].as_array().cloned().unwrap_or_default(),
             None => Vec::new(),
         };
-        let digest = sha256(&blob);
+        let digest = gatehouse_oci::sha256_digest(&blob);
         let duplicate = layers
             .iter()
             .any(|l| l["digest"] == digest.as_str() && l["annotations"] == annotations);
         if !duplicate {
-            let size = blob.len();
-            self.client
-                .push_blob(r, blob, &digest)
-                .await
-                .map_err(|e| reg_err(r, format!("pushing the {} layer: {e}", kind.suffix())))?;
+            self.client.push_blob(r, &blob).await?;
             layers.push(json!({
                 "mediaType": media_type,
-                "size": size,
+                "size": blob.len(),
                 "digest": digest,
                 "annotations": annotations,
             }));
         }
         let diff_ids: Vec<&Value> = layers.iter().map(|l| &l["digest"]).collect();
-        let config = serde_json::to_vec(&json!({
+        let config = json!({
             "architecture": "", "config": {}, "created": "0001-01-01T00:00:00Z",
             "history": [{"created": "0001-01-01T00:00:00Z"}], "os": "",
             "rootfs": {"type": "layers", "diff_ids": diff_ids},
-        }))
-        .map_err(|e| reg_err(r, e))?;
-        let config_digest = sha256(&config);
-        self.client
-            .push_blob(r, config.clone(), &config_digest)
-            .await
-            .map_err(|e| reg_err(r, format!("pushing the {} config: {e}", kind.suffix())))?;
-        let manifest = serde_json::to_vec(&json!({
+        })
+        .to_string()
+        .into_bytes();
+        let config_digest = self.client.push_blob(r, &config).await?;
+        let manifest = json!({
             "schemaVersion": 2,
-            "mediaType": OCI_MANIFEST,
+            "mediaType": media::OCI_MANIFEST,
             "config": {"mediaType": OCI_CONFIG, "size": config.len(), "digest": config_digest},
             "layers": layers,
-        }))
-        .map_err(|e| reg_err(r, e))?;
+        });
         self.client
-            .push_manifest_raw(
+            .push_manifest(
                 &tag_ref,
-                manifest,
-                OCI_MANIFEST.parse().map_err(|e| reg_err(r, e))?,
+                manifest.to_string().as_bytes(),
+                media::OCI_MANIFEST,
             )
-            .await
-            .map_err(|e| reg_err(r, format!("pushing {}: {e}", tag_ref.whole())))?;
-        Ok(tag_ref.whole())
+            .await?;
+        Ok(tag_ref.to_string())
     }
 
     /// The legacy manifest at `tag_ref`, or `None` when the tag does not exist.
-    async fn legacy_manifest(&self, tag_ref: &Reference) -> Result<Option<Value>, OciError> {
-        match self
-            .client
-            .pull_manifest_raw(tag_ref, &self.auth, &[OCI_MANIFEST, DOCKER_MANIFEST])
-            .await
-        {
-            Ok((bytes, _)) => serde_json::from_slice(&bytes)
-                .map(Some)
-                .map_err(|e| reg_err(tag_ref, format!("{} is not JSON: {e}", tag_ref.whole()))),
-            Err(e) if super::is_not_found(&e) => Ok(None),
-            Err(e) => Err(reg_err(tag_ref, format!("{}: {e}", tag_ref.whole()))),
+    async fn legacy_manifest(&self, tag_ref: &ImageRef) -> Result<Option<Value>, OciError> {
+        match self.client.pull_manifest(tag_ref).await {
+            Ok((bytes, _)) => serde_json::from_slice(&bytes).map(Some).map_err(|e| {
+                OciError::Registry(gatehouse_oci::OciError::Manifest {
+                    reference: tag_ref.to_string(),
+                    message: format!("not JSON: {e}"),
+                })
+            }),
+            Err(gatehouse_oci::OciError::NotFound { .. }) => Ok(None),
+            Err(e) => Err(e.into()),
         }
     }
 
@@ -207,7 +188,7 @@ impl Registry {
         image: &PinnedImage,
         kind: Kind,
         media_type: &str,
-        limit: i64,
+        limit: usize,
         reasons: &mut Vec<String>,
     ) -> Result<Option<Vec<Layer>>, OciError> {
         let tag_ref = Self::legacy_tag(image, kind);
@@ -218,30 +199,13 @@ impl Registry {
         let layers = manifest["layers"].as_array().cloned().unwrap_or_default();
         for layer in layers.iter().filter(|l| l["mediaType"] == media_type) {
             let digest = layer["digest"].as_str().unwrap_or_default().to_string();
-            let size = layer["size"].as_i64().unwrap_or(i64::MAX);
-            if size > limit {
-                reasons.push(format!("{digest}: layer of {size} bytes is too large"));
-                continue;
-            }
-            let descriptor = oci_client::manifest::OciDescriptor {
-                media_type: media_type.to_string(),
-                digest: digest.clone(),
-                size,
-                ..Default::default()
+            let bytes = match self.client.pull_blob(&tag_ref, &digest, limit).await {
+                Ok(b) => b,
+                Err(e) => {
+                    reasons.push(format!("{digest}: {e}"));
+                    continue;
+                }
             };
-            let mut bytes = Vec::new();
-            if let Err(e) = self
-                .client
-                .pull_blob(&tag_ref, &descriptor, &mut bytes)
-                .await
-            {
-                reasons.push(format!("{digest}: {e}"));
-                continue;
-            }
-            if sha256(&bytes) != digest {
-                reasons.push(format!("{digest}: the layer does not match its digest"));
-                continue;
-            }
             let annotations = layer["annotations"]
                 .as_object()
                 .cloned()
@@ -266,7 +230,7 @@ impl Registry {
         policy: &SignerPolicy,
         options: Options,
     ) -> Result<Vec<Verified>, OciError> {
-        let tag = Self::legacy_tag(image, Kind::Sig).whole();
+        let tag = Self::legacy_tag(image, Kind::Sig).to_string();
         let mut reasons = Vec::new();
         let Some(layers) = self
             .legacy_layers(
@@ -340,7 +304,7 @@ impl Registry {
         policy: &SignerPolicy,
         options: Options,
     ) -> Result<Vec<Verified>, OciError> {
-        let tag = Self::legacy_tag(image, Kind::Att).whole();
+        let tag = Self::legacy_tag(image, Kind::Att).to_string();
         let mut reasons = Vec::new();
         let Some(layers) = self
             .legacy_layers(

@@ -7,16 +7,13 @@
 //! `sha256-<hex>.sig` tag for signatures and `sha256-<hex>.att` for attestations; see [`legacy`].
 //! Verification reads both layouts.
 //!
-//! Plain HTTP is used only for loopback registries (127.0.0.0/8, `localhost`, `[::1]`).
+//! Registry access goes through `gatehouse-oci` (auth, plain HTTP only for loopback, digest
+//! verification of everything pulled, the referrers API and its tag-schema fallback).
 
 use std::collections::BTreeMap;
 
-use oci_client::client::{ClientConfig, ClientProtocol};
-use oci_client::manifest::{OciImageIndex, OciManifest};
-use oci_client::secrets::RegistryAuth;
-use oci_client::{Client, Reference};
+use gatehouse_oci::{ImageRef, RegistryOptions, media};
 use serde_json::json;
-use sha2::{Digest as _, Sha256};
 
 use crate::intoto::{Statement, Subject};
 use crate::sign::{BUNDLE_V03_MEDIA_TYPE, attest};
@@ -31,27 +28,22 @@ pub use legacy::{DSSE_ENVELOPE, SIMPLE_SIGNING, simple_signing_payload};
 
 /// Predicate type of cosign v3 image signatures (an in-toto statement with an empty predicate).
 pub const COSIGN_SIGN_PREDICATE: &str = "https://sigstore.dev/cosign/sign/v1";
-const OCI_MANIFEST: &str = "application/vnd.oci.image.manifest.v1+json";
-const OCI_INDEX: &str = "application/vnd.oci.image.index.v1+json";
 const OCI_EMPTY: &str = "application/vnd.oci.empty.v1+json";
-const DOCKER_MANIFEST: &str = "application/vnd.docker.distribution.manifest.v2+json";
-const DOCKER_LIST: &str = "application/vnd.docker.distribution.manifest.list.v2+json";
 const ANN_CONTENT: &str = "dev.sigstore.bundle.content";
 const ANN_PREDICATE: &str = "dev.sigstore.bundle.predicateType";
 const ANN_CREATED: &str = "org.opencontainers.image.created";
-/// Largest bundle layer we download.
-const MAX_BUNDLE_BYTES: i64 = 16 << 20;
+/// Largest bundle (or legacy DSSE envelope) we download.
+const MAX_BUNDLE_BYTES: usize = 16 << 20;
 
 #[derive(Debug, thiserror::Error)]
 pub enum OciError {
-    #[error("`{0}` is not an image reference: {1}")]
-    Reference(String, String),
     #[error(
         "refusing to use the tag `{0}`: a tag can be moved to another image. Use `{1}@{2}` (what the tag points to now), or pass --resolve-tag"
     )]
     Tag(String, String, String),
-    #[error("registry {0}: {1}")]
-    Registry(String, String),
+    /// The registry could not be reached, refused us, or served something unusable.
+    #[error(transparent)]
+    Registry(#[from] gatehouse_oci::OciError),
     #[error(transparent)]
     Key(#[from] KeyError),
     #[error("{0}")]
@@ -61,121 +53,74 @@ pub enum OciError {
 /// An image reference with its digest pinned.
 #[derive(Debug, Clone)]
 pub struct PinnedImage {
-    reference: Reference,
+    /// The repository at the digest.
+    reference: ImageRef,
     /// `sha256:<hex>`.
     pub digest: String,
     /// The media type and size of the image manifest (for the referrer's `subject`).
     media_type: String,
-    size: i64,
+    size: usize,
 }
 
 impl PinnedImage {
     /// `registry/repository@sha256:<hex>`.
     pub fn display(&self) -> String {
+        self.reference.to_string()
+    }
+
+    /// `registry/repository` (the name signatures use).
+    fn name(&self) -> String {
         format!(
-            "{}/{}@{}",
+            "{}/{}",
             self.reference.registry(),
-            self.reference.repository(),
-            self.digest
+            self.reference.repository()
         )
     }
 }
 
-/// A registry client for one image's registry.
+/// Signs, attests and verifies images in registries.
+#[derive(Debug, Clone)]
 pub struct Registry {
-    client: Client,
-    auth: RegistryAuth,
+    client: gatehouse_oci::Registry,
 }
 
-impl std::fmt::Debug for Registry {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Registry").finish_non_exhaustive()
-    }
-}
-
-fn is_loopback(registry: &str) -> bool {
-    let host = registry
-        .rsplit_once(':')
-        .filter(|(_, port)| port.chars().all(|c| c.is_ascii_digit()))
-        .map_or(registry, |(h, _)| h);
-    host == "localhost" || host.starts_with("127.") || host == "[::1]"
-}
-
-/// Parses `registry/repo[:tag][@sha256:…]`.
-pub fn parse_reference(image: &str) -> Result<Reference, OciError> {
-    image
-        .parse::<Reference>()
-        .map_err(|e| OciError::Reference(image.to_string(), e.to_string()))
-}
-
-fn reg_err(reference: &Reference, e: impl std::fmt::Display) -> OciError {
-    OciError::Registry(reference.registry().to_string(), e.to_string())
-}
-
-fn sha256(bytes: &[u8]) -> String {
-    format!("sha256:{}", hex::encode(Sha256::digest(bytes)))
+/// Parses `host[:port]/repo[:tag][@sha256:…]` (the registry host must be explicit).
+pub fn parse_reference(image: &str) -> Result<ImageRef, OciError> {
+    Ok(ImageRef::parse(image)?)
 }
 
 impl Registry {
-    /// A client for `reference`'s registry with `credentials` (basic, bearer or anonymous).
-    pub fn with_credentials(reference: &Reference, credentials: &Credentials) -> Self {
-        let mut registry = Self::for_reference(reference);
-        registry.auth = match credentials {
-            Credentials::Basic { username, password } => {
-                RegistryAuth::Basic(username.clone(), password.clone())
-            }
-            Credentials::Bearer(token) => RegistryAuth::Bearer(token.clone()),
-            _ => RegistryAuth::Anonymous,
-        };
-        registry
+    /// A client with `credentials` (basic, bearer or anonymous) for every registry: HTTPS, or
+    /// plain HTTP for a loopback registry.
+    pub fn new(credentials: Credentials) -> Self {
+        Self {
+            client: gatehouse_oci::Registry::new(RegistryOptions {
+                credentials,
+                ..RegistryOptions::default()
+            }),
+        }
     }
 
-    /// An anonymous client for `reference`'s registry: HTTPS, or plain HTTP for a loopback
-    /// registry.
-    pub fn for_reference(reference: &Reference) -> Self {
-        let registry = reference.resolve_registry().to_string();
-        let protocol = if is_loopback(&registry) {
-            ClientProtocol::HttpsExcept(vec![registry])
-        } else {
-            ClientProtocol::Https
-        };
-        let client = Client::new(ClientConfig {
-            protocol,
-            ..Default::default()
-        });
-        Self {
-            client,
-            auth: RegistryAuth::Anonymous,
-        }
+    /// An anonymous client.
+    pub fn anonymous() -> Self {
+        Self::new(Credentials::Anonymous)
     }
 
     /// Pins `reference` to a digest. A reference with a digest is used as is (after checking that
-    /// the registry has it); a tag is resolved only when `resolve_tag`, else refused.
+    /// the registry has it, byte for byte); a tag is resolved only when `resolve_tag`, else
+    /// refused.
     pub async fn pin(
         &self,
-        reference: &Reference,
+        reference: &ImageRef,
         resolve_tag: bool,
     ) -> Result<PinnedImage, OciError> {
-        let accepted = [OCI_MANIFEST, OCI_INDEX, DOCKER_MANIFEST, DOCKER_LIST];
-        let (bytes, digest) = self
-            .client
-            .pull_manifest_raw(reference, &self.auth, &accepted)
-            .await
-            .map_err(|e| reg_err(reference, format!("{}: {e}", reference.whole())))?;
+        let (bytes, digest) = self.client.pull_manifest(reference).await?;
         if reference.digest().is_none() && !resolve_tag {
             return Err(OciError::Tag(
-                reference.whole(),
+                reference.to_string(),
                 format!("{}/{}", reference.registry(), reference.repository()),
                 digest,
             ));
-        }
-        if let Some(want) = reference.digest() {
-            if sha256(&bytes) != want {
-                return Err(reg_err(
-                    reference,
-                    format!("served a manifest whose digest is not {want}"),
-                ));
-            }
         }
         let media_type = serde_json::from_slice::<serde_json::Value>(&bytes)
             .ok()
@@ -184,12 +129,12 @@ impl Registry {
                     .and_then(|m| m.as_str())
                     .map(str::to_string)
             })
-            .unwrap_or_else(|| OCI_MANIFEST.to_string());
+            .unwrap_or_else(|| media::OCI_MANIFEST.to_string());
         Ok(PinnedImage {
-            reference: reference.clone_with_digest(digest.clone()),
+            reference: reference.with_digest(&digest),
             digest,
             media_type,
-            size: i64::try_from(bytes.len()).unwrap_or(i64::MAX),
+            size: bytes.len(),
         })
     }
 
@@ -222,16 +167,8 @@ impl Registry {
         predicate_type: &str,
     ) -> Result<String, OciError> {
         let r = &image.reference;
-        let config = b"{}".to_vec();
-        let config_digest = sha256(&config);
-        let bundle_digest = sha256(&bundle);
-        let bundle_size = bundle.len();
-        for (data, digest) in [(config, &config_digest), (bundle, &bundle_digest)] {
-            self.client
-                .push_blob(r, data, digest)
-                .await
-                .map_err(|e| reg_err(r, format!("pushing blob {digest}: {e}")))?;
-        }
+        let config_digest = self.client.push_blob(r, b"{}").await?;
+        let bundle_digest = self.client.push_blob(r, &bundle).await?;
         let created = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         let annotations = BTreeMap::from([
             (ANN_CONTENT.to_string(), "dsse-envelope".to_string()),
@@ -240,80 +177,17 @@ impl Registry {
         ]);
         let manifest = json!({
             "schemaVersion": 2,
-            "mediaType": OCI_MANIFEST,
+            "mediaType": media::OCI_MANIFEST,
             "artifactType": BUNDLE_V03_MEDIA_TYPE,
             "config": {"mediaType": OCI_EMPTY, "digest": config_digest, "size": 2},
-            "layers": [{"mediaType": BUNDLE_V03_MEDIA_TYPE, "digest": bundle_digest, "size": bundle_size}],
+            "layers": [{"mediaType": BUNDLE_V03_MEDIA_TYPE, "digest": bundle_digest, "size": bundle.len()}],
             "subject": {"mediaType": image.media_type, "digest": image.digest, "size": image.size},
             "annotations": annotations,
         });
-        let body = serde_json::to_vec(&manifest).map_err(|e| reg_err(r, e))?;
-        let manifest_digest = sha256(&body);
-        let manifest_size = body.len();
-        let target = r.clone_with_digest(manifest_digest.clone());
-        self.client
-            .push_manifest_raw(
-                &target,
-                body,
-                OCI_MANIFEST.parse().map_err(|e| reg_err(r, e))?,
-            )
-            .await
-            .map_err(|e| reg_err(r, format!("pushing the referrer manifest: {e}")))?;
-        self.add_to_fallback_index(image, &manifest_digest, manifest_size, &annotations)
-            .await?;
-        Ok(manifest_digest)
-    }
-
-    /// Adds the referrer to the tag-schema index `sha256-<hex>` (read, modify, write), copying
-    /// `artifactType` and the annotations into the entry (cosign#4641).
-    async fn add_to_fallback_index(
-        &self,
-        image: &PinnedImage,
-        manifest_digest: &str,
-        manifest_size: usize,
-        annotations: &BTreeMap<String, String>,
-    ) -> Result<(), OciError> {
-        let r = &image.reference;
-        let tag = image.digest.replace(':', "-");
-        let tag_ref =
-            Reference::with_tag(r.registry().to_string(), r.repository().to_string(), tag);
-        let mut index: serde_json::Value = match self
+        Ok(self
             .client
-            .pull_manifest_raw(&tag_ref, &self.auth, &[OCI_INDEX])
-            .await
-        {
-            Ok((bytes, _)) => serde_json::from_slice(&bytes).map_err(|e| reg_err(r, e))?,
-            Err(_) => json!({"schemaVersion": 2, "mediaType": OCI_INDEX, "manifests": []}),
-        };
-        let entry = json!({
-            "mediaType": OCI_MANIFEST,
-            "digest": manifest_digest,
-            "size": manifest_size,
-            "artifactType": BUNDLE_V03_MEDIA_TYPE,
-            "annotations": annotations,
-        });
-        let manifests = index
-            .get_mut("manifests")
-            .and_then(|m| m.as_array_mut())
-            .ok_or_else(|| reg_err(r, "the referrers fallback index has no manifests list"))?;
-        if !manifests.iter().any(|m| m["digest"] == manifest_digest) {
-            manifests.push(entry);
-        }
-        let body = serde_json::to_vec(&index).map_err(|e| reg_err(r, e))?;
-        self.client
-            .push_manifest_raw(
-                &tag_ref,
-                body,
-                OCI_INDEX.parse().map_err(|e| reg_err(r, e))?,
-            )
-            .await
-            .map_err(|e| {
-                reg_err(
-                    r,
-                    format!("updating the referrers index {}: {e}", tag_ref.whole()),
-                )
-            })?;
-        Ok(())
+            .push_referrer(r, manifest.to_string().as_bytes())
+            .await?)
     }
 
     /// Verifies the signatures (predicate type [`COSIGN_SIGN_PREDICATE`]) or attestations of
@@ -359,27 +233,23 @@ impl Registry {
         policy: &SignerPolicy,
         options: Options,
     ) -> Result<Vec<Verified>, OciError> {
-        let r = &image.reference;
-        let index: OciImageIndex = self
+        let referrers = self
             .client
-            .pull_referrers(r, Some(BUNDLE_V03_MEDIA_TYPE))
-            .await
-            .map_err(|e| reg_err(r, format!("listing referrers of {}: {e}", image.digest)))?;
+            .referrers(&image.reference, Some(BUNDLE_V03_MEDIA_TYPE))
+            .await?;
         let digest = image_sha256(image)?;
         let mut verified = Vec::new();
         let mut reasons = Vec::new();
-        let candidates: Vec<_> = index
-            .manifests
+        let candidates: Vec<_> = referrers
             .iter()
             .filter(|m| {
                 m.annotations
-                    .as_ref()
-                    .and_then(|a| a.get(ANN_PREDICATE))
+                    .get(ANN_PREDICATE)
                     .is_none_or(|p| p == predicate_type)
             })
             .collect();
         for entry in &candidates {
-            let manifest_ref = r.clone_with_digest(entry.digest.clone());
+            let manifest_ref = image.reference.with_digest(&entry.digest);
             let bundle = match self.fetch_bundle(&manifest_ref).await {
                 Ok(b) => b,
                 Err(e) => {
@@ -425,41 +295,25 @@ impl Registry {
         Ok(verified)
     }
 
-    async fn fetch_bundle(&self, manifest_ref: &Reference) -> Result<Vec<u8>, OciError> {
-        let (manifest, _) = self
+    async fn fetch_bundle(&self, manifest_ref: &ImageRef) -> Result<Vec<u8>, String> {
+        let (bytes, _) = self
             .client
-            .pull_manifest(manifest_ref, &self.auth)
+            .pull_manifest(manifest_ref)
             .await
-            .map_err(|e| reg_err(manifest_ref, e))?;
-        let OciManifest::Image(manifest) = manifest else {
-            return Err(reg_err(
-                manifest_ref,
-                "the referrer is an index, not a manifest",
-            ));
-        };
-        let layer = manifest
-            .layers
-            .iter()
-            .find(|l| l.media_type == BUNDLE_V03_MEDIA_TYPE)
-            .ok_or_else(|| reg_err(manifest_ref, "the referrer has no bundle layer"))?;
-        if layer.size > MAX_BUNDLE_BYTES {
-            return Err(reg_err(
-                manifest_ref,
-                format!("bundle layer of {} bytes is too large", layer.size),
-            ));
-        }
-        let mut out = Vec::new();
+            .map_err(|e| e.to_string())?;
+        let manifest: serde_json::Value =
+            serde_json::from_slice(&bytes).map_err(|e| format!("not JSON: {e}"))?;
+        let layer = manifest["layers"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|l| l["mediaType"] == BUNDLE_V03_MEDIA_TYPE)
+            .ok_or("the referrer has no bundle layer")?;
+        let digest = layer["digest"].as_str().unwrap_or_default();
         self.client
-            .pull_blob(manifest_ref, layer, &mut out)
+            .pull_blob(manifest_ref, digest, MAX_BUNDLE_BYTES)
             .await
-            .map_err(|e| reg_err(manifest_ref, e))?;
-        if sha256(&out) != layer.digest {
-            return Err(reg_err(
-                manifest_ref,
-                "bundle blob does not match its digest",
-            ));
-        }
-        Ok(out)
+            .map_err(|e| e.to_string())
     }
 }
 
@@ -470,30 +324,11 @@ fn statement_for(
     predicate: serde_json::Value,
 ) -> Result<Statement, OciError> {
     let digest = image_sha256(image)?;
-    let name = format!(
-        "{}/{}",
-        image.reference.registry(),
-        image.reference.repository()
-    );
     Ok(Statement::new(
-        vec![Subject::sha256(&name, &digest)],
+        vec![Subject::sha256(&image.name(), &digest)],
         predicate_type,
         predicate,
     ))
-}
-
-/// Whether the registry said the manifest or tag does not exist.
-fn is_not_found(e: &oci_client::errors::OciDistributionError) -> bool {
-    use oci_client::errors::{OciDistributionError as E, OciErrorCode as C};
-    match e {
-        E::ImageManifestNotFoundError(_) => true,
-        E::ServerError { code: 404, .. } => true,
-        E::RegistryError { envelope, .. } => envelope
-            .errors
-            .iter()
-            .any(|e| matches!(e.code, C::ManifestUnknown | C::NameUnknown)),
-        _ => false,
-    }
 }
 
 fn image_sha256(image: &PinnedImage) -> Result<[u8; 32], OciError> {
@@ -502,11 +337,12 @@ fn image_sha256(image: &PinnedImage) -> Result<[u8; 32], OciError> {
         .digest
         .strip_prefix("sha256:")
         .and_then(|h| hex::decode_to_slice(h, &mut out).ok())
-        .ok_or_else(|| {
-            reg_err(
-                &image.reference,
-                format!("unsupported digest {}", image.digest),
-            )
+        .ok_or_else(|| gatehouse_oci::OciError::Manifest {
+            reference: image.display(),
+            message: format!(
+                "unsupported digest {}: only sha256 images are signed and verified",
+                image.digest
+            ),
         })?;
     Ok(out)
 }

@@ -178,9 +178,9 @@ fn push(args: &SignArgs, predicate: Option<(String, serde_json::Value)>) -> Exit
     let result = (|| -> anyhow::Result<(String, String, String)> {
         let reference = parse_reference(&args.image)?;
         let key = load_private_key(&args.key)?;
-        let credentials = args.registry.credentials(reference.resolve_registry())?;
+        let credentials = args.registry.credentials(reference.registry())?;
         runtime()?.block_on(async {
-            let registry = Registry::with_credentials(&reference, &credentials);
+            let registry = Registry::new(credentials);
             let image = registry.pin(&reference, args.resolve_tag).await?;
             let mut stored = Vec::new();
             let kind = match &predicate {
@@ -272,9 +272,9 @@ fn check(args: &VerifyArgs, kind: String, provenance: Option<ProvenancePolicy>) 
         let options = Options {
             insecure_ignore_tlog: args.insecure_ignore_tlog,
         };
-        let credentials = args.registry.credentials(reference.resolve_registry())?;
+        let credentials = args.registry.credentials(reference.registry())?;
         runtime()?.block_on(async {
-            let registry = Registry::with_credentials(&reference, &credentials);
+            let registry = Registry::new(credentials);
             let image = registry.pin(&reference, true).await?;
             let policy = SignerPolicy::Key(key.clone());
             let outcome = match registry

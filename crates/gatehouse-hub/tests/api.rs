@@ -71,7 +71,9 @@ async fn import_sarif_returns_201_with_defectdojo_statistics(backend: Backend) {
     let finding = &findings["results"][0];
     assert_eq!(finding["date"], "2024-01-02");
     assert_eq!(finding["hash_code"].as_str().map(str::len), Some(64));
-    assert_eq!(finding["found_by"], json!(["SARIF"]));
+    // DefectDojo's Test_Type ids (SARIF is the first registered parser), and the names.
+    assert_eq!(finding["found_by"], json!([1]));
+    assert_eq!(finding["found_by_scan_types"], json!(["SARIF"]));
 }
 
 async fn reimport(hub: &Hub, test: i64, file: &str) -> serde_json::Value {
@@ -389,9 +391,10 @@ async fn same_cve_from_two_scanners_is_one_open_finding(backend: Backend) {
         .body;
     assert_eq!(open["count"], 1, "{open}");
     assert_eq!(
-        open["results"][0]["found_by"],
+        open["results"][0]["found_by_scan_types"],
         json!(["Trivy Scan", "Anchore Grype"])
     );
+    assert_eq!(open["results"][0]["found_by"], json!([2, 3]));
     let dupe = hub.get("/api/v2/findings/?duplicate=true").await.body;
     assert_eq!(
         dupe["results"][0]["duplicate_finding"],

@@ -285,6 +285,14 @@ impl Store {
     }
 }
 
+/// A scan type's Test_Type id: its 1-based place in the ingest registry (new parsers go last,
+/// so ids stay stable). DefectDojo numbers its Test_Types per installation.
+pub fn test_type_id(scan_type: &str) -> Option<i64> {
+    gatehouse_ingest::scan_types()
+        .position(|name| name == scan_type)
+        .map(|i| i as i64 + 1)
+}
+
 fn list_json(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or(Value::Array(Vec::new()))
 }
@@ -313,6 +321,7 @@ fn to_json(resource: Resource, row: &DbRow) -> Result<Value, HubError> {
             "id": row.i64("id")?,
             "engagement": row.i64("engagement_id")?,
             "scan_type": row.text("scan_type")?,
+            "test_type": test_type_id(&row.text("scan_type")?),
             "test_type_name": row.text("scan_type")?,
             "title": row.opt_text("title")?,
             "version": row.opt_text("version")?,
@@ -397,7 +406,23 @@ fn to_json(resource: Resource, row: &DbRow) -> Result<Value, HubError> {
             }
             put("mitigated", json!(row.opt_time("mitigated")?));
             put("duplicate_finding", row.opt_i64("duplicate_of")?.into());
-            put("found_by", list_json(&row.text("sources")?));
+            // DefectDojo's `found_by` is a list of Test_Type ids (its generated clients reject
+            // anything else); the names are in `found_by_scan_types`.
+            let sources = list_json(&row.text("sources")?);
+            put(
+                "found_by",
+                sources
+                    .as_array()
+                    .map(|names| {
+                        names
+                            .iter()
+                            .filter_map(|n| n.as_str().and_then(test_type_id))
+                            .collect::<Vec<_>>()
+                    })
+                    .unwrap_or_default()
+                    .into(),
+            );
+            put("found_by_scan_types", sources);
             put("created", json!(row.time("created")?));
             put("last_status_update", json!(row.time("updated")?));
             Value::Object(map)

@@ -5,7 +5,8 @@
 //! Differences from DefectDojo, on purpose: dedupe is on by default; the `legacy` algorithm is
 //! matched by `hash_code` (over the legacy field set) rather than title/CWE/endpoint heuristics;
 //! two cross-scanner keys link findings of different scanners: (vulnerability id, component,
-//! version) and (CWE, file, line).
+//! version) and (CWE, file, line); and a [`line_free_key`] that survives line shifts and version
+//! bumps, the fallback when a finding's exact keys find nothing (DefectDojo #13681, #14205).
 
 use sha2::{Digest, Sha256};
 
@@ -288,6 +289,110 @@ pub fn cross_loc_key(cwe: u32, file_path: Option<&str>, line: Option<u32>) -> Op
     ))
 }
 
+/// The fields of a finding [`line_free_key`] reads.
+#[derive(Debug, Default, Clone)]
+pub struct LineFreeInput<'a> {
+    pub rule_id: &'a str,
+    pub vuln_id_from_tool: Option<&'a str>,
+    pub vulnerability_ids: &'a [String],
+    pub file_path: Option<&'a str>,
+    pub component_name: Option<&'a str>,
+    pub component_version: Option<&'a str>,
+    pub title: &'a str,
+    pub description: &'a str,
+}
+
+/// A finding's identity without its line and version numbers: the second key reimport and
+/// dedupe try when the exact ones (tool id, `hash_code`) find nothing, so a finding whose code
+/// moved, or whose title names the installed version, is the same finding on the next run.
+///
+/// SHA-256 hex of: the vulnerability ids (sorted, uppercased; else `vuln_id_from_tool`, else
+/// the rule id); the component name; the file path; the title; and, for findings without a
+/// component, the description. Texts are lowercased, the component version is cut out of them
+/// and every word containing a digit (line numbers, versions, tags) becomes `#`. Dependency
+/// findings (with a component) leave the description out, and their path is normalized the
+/// same way (an image tag or a versioned lockfile path changes with the version).
+///
+/// Several findings can share a key (one rule firing on identical text twice in a file);
+/// callers pair them by nearest line.
+pub fn line_free_key(input: &LineFreeInput<'_>) -> String {
+    let version = input.component_version.filter(|v| !v.is_empty());
+    let mut ids: Vec<String> = input
+        .vulnerability_ids
+        .iter()
+        .map(|id| id.trim().to_ascii_uppercase())
+        .filter(|id| !id.is_empty())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    let identity = if ids.is_empty() {
+        input
+            .vuln_id_from_tool
+            .filter(|v| !v.is_empty())
+            .unwrap_or(input.rule_id)
+            .to_owned()
+    } else {
+        ids.join(",")
+    };
+    let component = input
+        .component_name
+        .filter(|c| !c.is_empty())
+        .map(str::to_lowercase);
+    let path = input.file_path.unwrap_or_default();
+    let (path, description) = match &component {
+        Some(_) => (without_numbers(path, version), String::new()),
+        None => (path.to_owned(), without_numbers(input.description, version)),
+    };
+    let parts = [
+        "line-free/v1".to_owned(),
+        identity,
+        component.unwrap_or_default(),
+        path,
+        without_numbers(input.title, version),
+        description,
+    ];
+    // Serializing an array of strings cannot fail.
+    let canonical = serde_json::to_string(&parts).unwrap_or_default();
+    hex::encode(Sha256::digest(canonical.as_bytes()))
+}
+
+/// Lowercased `text` without `version` and with every word that contains a digit replaced by
+/// `#` (a word: letters, digits and `.:~+_-`), whitespace collapsed.
+fn without_numbers(text: &str, version: Option<&str>) -> String {
+    let lower = text.to_lowercase();
+    let text = match version {
+        Some(v) => lower.replace(&v.to_lowercase(), " "),
+        None => lower,
+    };
+    let word_char = |c: char| c.is_alphanumeric() || ".:~+_-".contains(c);
+    let mut out = String::with_capacity(text.len());
+    let mut word = String::new();
+    fn flush(word: &mut String, out: &mut String) {
+        if word.chars().any(|c| c.is_ascii_digit()) {
+            out.push('#');
+        } else {
+            out.push_str(word);
+        }
+        word.clear();
+    }
+    for c in text.chars() {
+        if word_char(c) {
+            word.push(c);
+            continue;
+        }
+        flush(&mut word, &mut out);
+        if c.is_whitespace() {
+            if !out.ends_with(' ') {
+                out.push(' ');
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out.trim().to_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -331,5 +436,58 @@ mod tests {
             Some("CWE-79|a.js|4")
         );
         assert_eq!(cross_loc_key(0, Some("a.js"), Some(4)), None);
+    }
+
+    #[test]
+    fn line_free_key_ignores_lines_and_versions_but_not_the_finding() {
+        let code = |description: &'static str| LineFreeInput {
+            rule_id: "py/sql-injection",
+            file_path: Some("app/db.py"),
+            title: "SQL built from user input",
+            description,
+            ..LineFreeInput::default()
+        };
+        let at_12 = line_free_key(&code("query at app/db.py:12\n```cur.execute(q)```"));
+        let at_40 = line_free_key(&code("query at app/db.py:40\n```cur.execute(q)```"));
+        let other = line_free_key(&code("query at app/db.py:40\n```cur.execute(p)```"));
+        assert_eq!(at_12, at_40);
+        assert_ne!(at_12, other);
+
+        let ids = vec!["CVE-2024-0727".to_owned()];
+        let dep = |version: &'static str, title: &'static str| LineFreeInput {
+            rule_id: "CVE-2024-0727",
+            vulnerability_ids: &ids,
+            file_path: Some("registry.example/app:1.0 (debian 12.4)"),
+            component_name: Some("openssl"),
+            component_version: Some(version),
+            title,
+            description: "fixed in 3.0.13",
+            ..LineFreeInput::default()
+        };
+        assert_eq!(
+            line_free_key(&dep(
+                "3.0.11-1~deb12u2",
+                "CVE-2024-0727 openssl 3.0.11-1~deb12u2"
+            )),
+            line_free_key(&dep(
+                "3.0.11-1~deb12u3",
+                "CVE-2024-0727 openssl 3.0.11-1~deb12u3"
+            ))
+        );
+        let zlib = LineFreeInput {
+            component_name: Some("zlib"),
+            ..dep("3.0.11-1~deb12u2", "CVE-2024-0727 zlib 3.0.11-1~deb12u2")
+        };
+        assert_ne!(
+            line_free_key(&zlib),
+            line_free_key(&dep(
+                "3.0.11-1~deb12u2",
+                "CVE-2024-0727 openssl 3.0.11-1~deb12u2"
+            ))
+        );
+        assert_eq!(
+            without_numbers("Bump  lodash 4.17.20 at line 3", Some("4.17.20")),
+            "bump lodash at line #"
+        );
     }
 }

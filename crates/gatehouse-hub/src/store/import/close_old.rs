@@ -14,13 +14,15 @@ use crate::store::db::Tx;
 use crate::store::write;
 
 /// Import's `close_old_findings`: open findings of the same scan type in the engagement (or
-/// product) whose identity is absent from the new report.
+/// product) whose identity is absent from the new report. `moved`: findings the report has at
+/// another line or version (the line-free dedupe found them), kept open.
 pub(crate) async fn close_old_on_import(
     tx: &mut Tx,
     req: &ImportRequest,
     ctx: &Context,
     test_id: i64,
     rows: &[NewFinding],
+    moved: &[i64],
     now: DateTime<Utc>,
 ) -> Result<(), HubError> {
     let algorithm = dedupe::algorithm(&req.scan_type);
@@ -38,6 +40,7 @@ pub(crate) async fn close_old_on_import(
         .iter()
         .filter_map(|r| r.unique_id_from_tool.as_deref())
         .collect();
+    let moved: HashSet<i64> = moved.iter().copied().collect();
     let mut to_close = Vec::new();
     for r in tx
         .fetch_all(
@@ -58,8 +61,9 @@ pub(crate) async fn close_old_on_import(
         let by_hash = algorithm.uses_hash() && present_hash.contains(hash.as_str());
         let by_uid =
             algorithm.uses_uid() && uid.as_deref().is_some_and(|u| present_uid.contains(u));
-        if !by_hash && !by_uid {
-            to_close.push(r.i64("id")?);
+        let id = r.i64("id")?;
+        if !by_hash && !by_uid && !moved.contains(&id) {
+            to_close.push(id);
         }
     }
     close(tx, &to_close, mitigated_at(req, now), now).await?;

@@ -2,11 +2,13 @@
 //! and reactivate, count. A failure anywhere rolls everything back.
 //!
 //! * [`insert`]: dedupe against the product (or engagement) and bulk insert;
+//! * [`line_free`]: the fallback match of both for findings that moved or changed version;
 //! * [`close_old`]: import's `close_old_findings`;
 //! * [`reimport`]: matching a report against one test's findings.
 
 mod close_old;
 mod insert;
+mod line_free;
 mod reimport;
 
 use chrono::{DateTime, Utc};
@@ -154,9 +156,10 @@ pub(crate) async fn import_into(
 ) -> Result<ImportOutcome, HubError> {
     let test_id = create_test(tx, req, ctx, now).await?;
     let refs: Vec<&NewFinding> = rows.iter().collect();
-    insert::dedupe_and_insert(tx, ctx, test_id, &req.scan_type, &refs, now).await?;
+    let inserted = insert::dedupe_and_insert(tx, ctx, test_id, &req.scan_type, &refs, now).await?;
+    let moved = line_free::dedupe_import(tx, ctx, test_id, &req.scan_type, rows, &inserted).await?;
     if req.close_old_findings {
-        close_old::close_old_on_import(tx, req, ctx, test_id, rows, now).await?;
+        close_old::close_old_on_import(tx, req, ctx, test_id, rows, &moved, now).await?;
     }
     let after = test_stats(tx, test_id).await?;
     write::audit(

@@ -1,14 +1,17 @@
 //! `reimport-scan`: the report is matched against one test's findings (DefectDojo: by the
-//! test's algorithm, tool id and/or hash_code); matched findings are left alone, reactivated
-//! or closed, unmatched report items are created, absent findings closed. Triage decisions
-//! (false positive, out of scope, risk accepted) are never undone by a scanner.
+//! test's algorithm, tool id and/or hash_code; then, for what found nothing, by the
+//! [line-free key](super::line_free), so moved code and version bumps are not new findings);
+//! matched findings are left alone, reactivated or closed, unmatched report items are created,
+//! absent findings closed. Triage decisions (false positive, out of scope, risk accepted) are
+//! never undone by a scanner.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use super::insert::dedupe_and_insert;
+use super::line_free;
 use super::{
     FLAG_COLUMNS, ImportOutcome, ImportRequest, close, flags_of, import_into, mitigated_at,
     test_stats,
@@ -32,13 +35,6 @@ struct Existing {
     flags: Flags,
 }
 
-/// Where a report item's match is.
-#[derive(Clone, Copy)]
-enum Match {
-    Stored(usize),
-    Created,
-}
-
 /// What a reimport does to a stored finding.
 #[derive(Clone, Copy, PartialEq)]
 enum Action {
@@ -47,84 +43,169 @@ enum Action {
     Closed,
 }
 
-/// Matches report `rows` against the test's `existing` findings: the action for each stored
-/// finding the reimport touches (by index) and the report items to create. Pure.
+/// The exact pass: per report row, the stored finding its tool id or `hash_code` (per the
+/// algorithm) names; and the rows that name none and are not a repeat of an earlier such row
+/// (`misses`, each to be matched line-free or created). Pure.
+struct Exact {
+    hits: Vec<Option<usize>>,
+    misses: Vec<usize>,
+}
+
+fn exact(existing: &[Existing], rows: &[NewFinding], algorithm: Algorithm) -> Exact {
+    let mut by_hash: HashMap<&str, usize> = HashMap::new();
+    let mut by_uid: HashMap<&str, usize> = HashMap::new();
+    for (i, e) in existing.iter().enumerate() {
+        by_hash.entry(e.hash_code.as_str()).or_insert(i);
+        if let Some(uid) = &e.unique_id_from_tool {
+            by_uid.entry(uid.as_str()).or_insert(i);
+        }
+    }
+    let mut missed_hash: HashSet<&str> = HashSet::new();
+    let mut missed_uid: HashSet<&str> = HashSet::new();
+    let mut hits = Vec::with_capacity(rows.len());
+    let mut misses = Vec::new();
+    for (r, row) in rows.iter().enumerate() {
+        let uid = row
+            .unique_id_from_tool
+            .as_deref()
+            .filter(|_| algorithm.uses_uid());
+        let hash = algorithm.uses_hash().then_some(row.hash_code.as_str());
+        let hit = uid
+            .and_then(|u| by_uid.get(u))
+            .or_else(|| hash.and_then(|h| by_hash.get(h)))
+            .copied();
+        hits.push(hit);
+        if hit.is_some() {
+            continue;
+        }
+        // Internal duplicates of an item without a stored match collapse onto the first.
+        let repeat = uid.is_some_and(|u| missed_uid.contains(u))
+            || hash.is_some_and(|h| missed_hash.contains(h));
+        if !repeat {
+            misses.push(r);
+            missed_hash.insert(row.hash_code.as_str());
+            if let Some(uid) = row.unique_id_from_tool.as_deref() {
+                missed_uid.insert(uid);
+            }
+        }
+    }
+    Exact { hits, misses }
+}
+
+/// The decided reimport: the action for each stored finding it touches (by index), the report
+/// items to create, and the stored findings that moved (index, the row now describing them).
+struct Plan<'a> {
+    actions: HashMap<usize, Action>,
+    to_create: Vec<&'a NewFinding>,
+    moved: Vec<(usize, &'a NewFinding)>,
+}
+
+/// What a matched report row does to stored finding `e`.
+fn action_for(e: &Existing, row: &NewFinding, req: &ImportRequest) -> Action {
+    let f = e.flags;
+    if f.false_p || f.out_of_scope || f.risk_accepted {
+        // Triage decisions are never undone by a scanner.
+        Action::Untouched
+    } else if f.is_mitigated {
+        if row.is_mitigated || req.do_not_reactivate {
+            Action::Untouched
+        } else {
+            Action::Reactivated
+        }
+    } else if row.is_mitigated {
+        Action::Closed
+    } else {
+        Action::Untouched
+    }
+}
+
+/// Matches report `rows` against the test's `existing` findings: exact hits first, then the
+/// misses paired line-free (`moved`: miss row → existing index), the rest created; absent
+/// findings closed when `close_old_findings`. Pure.
 fn plan<'a>(
     existing: &[Existing],
     rows: &'a [NewFinding],
-    algorithm: Algorithm,
+    exact: &Exact,
+    moved: &HashMap<usize, usize>,
     req: &ImportRequest,
-) -> (HashMap<usize, Action>, Vec<&'a NewFinding>) {
-    let mut by_hash: HashMap<String, Match> = HashMap::new();
-    let mut by_uid: HashMap<String, Match> = HashMap::new();
-    for (i, e) in existing.iter().enumerate() {
-        by_hash
-            .entry(e.hash_code.clone())
-            .or_insert(Match::Stored(i));
-        if let Some(uid) = &e.unique_id_from_tool {
-            by_uid.entry(uid.clone()).or_insert(Match::Stored(i));
+) -> Plan<'a> {
+    let mut plan = Plan {
+        actions: HashMap::new(),
+        to_create: Vec::new(),
+        moved: Vec::new(),
+    };
+    for (row, hit) in rows.iter().zip(&exact.hits) {
+        if let (Some(i), Some(e)) = (hit, hit.and_then(|i| existing.get(i))) {
+            plan.actions
+                .entry(*i)
+                .or_insert_with(|| action_for(e, row, req));
         }
     }
-    let mut actions: HashMap<usize, Action> = HashMap::new();
-    let mut to_create: Vec<&NewFinding> = Vec::new();
-    for row in rows {
-        let hit = algorithm
-            .uses_uid()
-            .then(|| row.unique_id_from_tool.as_ref().and_then(|u| by_uid.get(u)))
-            .flatten()
-            .or_else(|| {
-                algorithm
-                    .uses_hash()
-                    .then(|| by_hash.get(&row.hash_code))
-                    .flatten()
-            })
-            .copied();
-        match hit {
-            Some(Match::Stored(i)) => {
-                if actions.contains_key(&i) {
-                    continue;
-                }
-                let Some(e) = existing.get(i) else { continue };
-                let f = e.flags;
-                let action = if f.false_p || f.out_of_scope || f.risk_accepted {
-                    // Triage decisions are never undone by a scanner.
-                    Action::Untouched
-                } else if f.is_mitigated {
-                    if row.is_mitigated || req.do_not_reactivate {
-                        Action::Untouched
-                    } else {
-                        Action::Reactivated
-                    }
-                } else if row.is_mitigated {
-                    Action::Closed
-                } else {
-                    Action::Untouched
-                };
-                actions.insert(i, action);
+    for r in &exact.misses {
+        let Some(row) = rows.get(*r) else { continue };
+        match moved.get(r).and_then(|i| existing.get(*i).map(|e| (*i, e))) {
+            Some((i, e)) if !plan.actions.contains_key(&i) => {
+                plan.actions.insert(i, action_for(e, row, req));
+                plan.moved.push((i, row));
             }
-            Some(Match::Created) => {}
-            None => {
-                to_create.push(row);
-                by_hash
-                    .entry(row.hash_code.clone())
-                    .or_insert(Match::Created);
-                if let Some(uid) = &row.unique_id_from_tool {
-                    by_uid.entry(uid.clone()).or_insert(Match::Created);
-                }
-            }
+            _ => plan.to_create.push(row),
         }
     }
     if req.close_old_findings {
         for (i, e) in existing.iter().enumerate() {
-            if !actions.contains_key(&i)
+            if !plan.actions.contains_key(&i)
                 && !e.flags.is_mitigated
                 && e.service == req.overrides.service
             {
-                actions.insert(i, Action::Closed);
+                plan.actions.insert(i, Action::Closed);
             }
         }
     }
-    (actions, to_create)
+    plan
+}
+
+/// Pairs the exact pass's misses with the stored findings nobody hit, by line-free key
+/// (loaded only when both exist): miss row → existing index.
+async fn match_line_free(
+    tx: &mut Tx,
+    existing: &[Existing],
+    rows: &[NewFinding],
+    exact: &Exact,
+) -> Result<HashMap<usize, usize>, HubError> {
+    if exact.misses.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let hit: HashSet<usize> = exact.hits.iter().flatten().copied().collect();
+    let free: Vec<i64> = existing
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !hit.contains(i))
+        .map(|(_, e)| e.id)
+        .collect();
+    if free.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let candidates = line_free::by_ids(tx, &free).await?;
+    let misses: Vec<(usize, String, Option<i64>)> = exact
+        .misses
+        .iter()
+        .filter_map(|r| {
+            rows.get(*r)
+                .map(|row| (*r, line_free::row_key(row), row.line))
+        })
+        .collect();
+    let index: HashMap<i64, usize> = existing
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.id, i))
+        .collect();
+    Ok(line_free::pair(&candidates, &misses)
+        .into_iter()
+        .filter_map(|(r, c)| {
+            let id = candidates.get(c)?.id;
+            Some((r, *index.get(&id)?))
+        })
+        .collect())
 }
 
 /// `reimport-scan`: match the report against one test's findings; create, reactivate, close.
@@ -190,7 +271,18 @@ pub async fn reimport(
     for e in &existing {
         before.add(&e.severity, e.flags, 1);
     }
-    let (actions, to_create) = plan(&existing, rows, algorithm, req);
+    let exact = exact(&existing, rows, algorithm);
+    let moved = match_line_free(tx, &existing, rows, &exact).await?;
+    let Plan {
+        actions,
+        to_create,
+        moved,
+    } = plan(&existing, rows, &exact, &moved, req);
+    let moves: Vec<(i64, &NewFinding)> = moved
+        .iter()
+        .filter_map(|(i, row)| existing.get(*i).map(|e| (e.id, *row)))
+        .collect();
+    line_free::move_to(tx, &moves, now).await?;
     let mut delta = Delta::default();
     let ids_with = |wanted: Action| -> Vec<i64> {
         let mut ids: Vec<i64> = actions
@@ -257,11 +349,13 @@ pub async fn reimport(
         delta.created.add(row.severity, flags, 1);
     }
 
-    let mut meta = "tags = $1, updated = $2".to_owned();
-    let mut params: Vec<Param> = vec![
-        serde_json::to_string(&req.tags).unwrap_or_default().into(),
-        now.into(),
-    ];
+    // DefectDojo replaces the test's tags only when the reimport sends some.
+    let mut meta = "updated = $1".to_owned();
+    let mut params: Vec<Param> = vec![now.into()];
+    if !req.tags.is_empty() {
+        params.push(serde_json::to_string(&req.tags).unwrap_or_default().into());
+        meta.push_str(&format!(", tags = ${}", params.len()));
+    }
     for (column, value) in [
         ("version", &req.version),
         ("build_id", &req.build_id),
@@ -292,6 +386,7 @@ pub async fn reimport(
             "closed": delta.closed.total(),
             "reactivated": delta.reactivated.total(),
             "untouched": delta.untouched.total(),
+            "moved": moves.len(),
         }),
         now,
     )

@@ -1,0 +1,282 @@
+//! The fallback match by [`dedupe::line_free_key`]: after the exact keys (tool id,
+//! `hash_code`) of reimport and import dedupe found nothing for a report item, a stored finding
+//! with the same line-free key is the same finding whose code moved or whose installed version
+//! changed (DefectDojo #13681, #14205). A reimport then keeps that finding and moves it to the
+//! report's line, title and keys; an import marks the item a duplicate of it.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+
+use crate::HubError;
+use crate::dedupe::{self, LineFreeInput};
+use crate::prepare::NewFinding;
+use crate::store::context::Context;
+use crate::store::db::{DbRow, Param, Tx, placeholders};
+use crate::store::write;
+
+const IDS_PER_STATEMENT: usize = 2000;
+
+/// A stored finding that may be the earlier position of a report item.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Candidate {
+    pub id: i64,
+    pub line: Option<i64>,
+    pub key: String,
+}
+
+/// The line-free key of a report item.
+pub(crate) fn row_key(row: &NewFinding) -> String {
+    dedupe::line_free_key(&LineFreeInput {
+        rule_id: &row.rule_id,
+        vuln_id_from_tool: row.vuln_id_from_tool.as_deref(),
+        vulnerability_ids: &row.vulnerability_ids,
+        file_path: row.file_path.as_deref(),
+        component_name: row.component_name.as_deref(),
+        component_version: row.component_version.as_deref(),
+        title: &row.title,
+        description: &row.description,
+    })
+}
+
+const COLUMNS: &str = "id, line, rule_id, vuln_id_from_tool, vulnerability_ids, file_path, \
+                       component_name, component_version, title, description";
+
+fn candidate(row: &DbRow) -> Result<Candidate, HubError> {
+    let ids: Vec<String> =
+        serde_json::from_str(&row.text("vulnerability_ids")?).unwrap_or_default();
+    let rule_id = row.text("rule_id")?;
+    let vuln_id_from_tool = row.opt_text("vuln_id_from_tool")?;
+    let file_path = row.opt_text("file_path")?;
+    let component_name = row.opt_text("component_name")?;
+    let component_version = row.opt_text("component_version")?;
+    let title = row.text("title")?;
+    let description = row.text("description")?;
+    Ok(Candidate {
+        id: row.i64("id")?,
+        line: row.opt_i64("line")?,
+        key: dedupe::line_free_key(&LineFreeInput {
+            rule_id: &rule_id,
+            vuln_id_from_tool: vuln_id_from_tool.as_deref(),
+            vulnerability_ids: &ids,
+            file_path: file_path.as_deref(),
+            component_name: component_name.as_deref(),
+            component_version: component_version.as_deref(),
+            title: &title,
+            description: &description,
+        }),
+    })
+}
+
+/// The candidates among the findings `ids`, in id order.
+pub(crate) async fn by_ids(tx: &mut Tx, ids: &[i64]) -> Result<Vec<Candidate>, HubError> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(IDS_PER_STATEMENT) {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM findings WHERE id IN ({}) ORDER BY id",
+            placeholders(1, chunk.len())
+        );
+        let params: Vec<Param> = chunk.iter().map(|id| Param::from(*id)).collect();
+        for row in tx.fetch_all(&sql, &params).await? {
+            out.push(candidate(&row)?);
+        }
+    }
+    out.sort_by_key(|c| c.id);
+    Ok(out)
+}
+
+/// Pairs report items (`rows`, in report order) with `candidates` of the same key: each item
+/// takes the free candidate with the nearest line (then the lowest id); a candidate is taken
+/// once. Returns `(row index, candidate index)` pairs. Pure.
+pub(crate) fn pair(
+    candidates: &[Candidate],
+    rows: &[(usize, String, Option<i64>)],
+) -> Vec<(usize, usize)> {
+    let mut free: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, c) in candidates.iter().enumerate() {
+        free.entry(c.key.as_str()).or_default().push(i);
+    }
+    let distance = |a: Option<i64>, b: Option<i64>| match (a, b) {
+        (Some(a), Some(b)) => a.abs_diff(b),
+        (None, None) => 0,
+        _ => u64::MAX,
+    };
+    let mut pairs = Vec::new();
+    for (row, key, line) in rows {
+        let Some(group) = free.get_mut(key.as_str()) else {
+            continue;
+        };
+        let best = group
+            .iter()
+            .enumerate()
+            .filter_map(|(slot, &i)| candidates.get(i).map(|c| (slot, i, c)))
+            .min_by_key(|(_, _, c)| (distance(c.line, *line), c.id))
+            .map(|(slot, i, _)| (slot, i));
+        if let Some((slot, i)) = best {
+            group.remove(slot);
+            pairs.push((*row, i));
+        }
+    }
+    pairs
+}
+
+/// A reimport keeps finding `id` for report item `row`: it takes the item's position, title,
+/// description, version and keys (so the next run matches it exactly); status, dates and
+/// triage stay.
+pub(crate) async fn move_to(
+    tx: &mut Tx,
+    moves: &[(i64, &NewFinding)],
+    now: DateTime<Utc>,
+) -> Result<(), HubError> {
+    for (id, row) in moves {
+        tx.execute(
+            "UPDATE findings SET line = $1, file_path = $2, title = $3, description = $4, \
+             component_version = $5, hash_code = $6, unique_id_from_tool = $7, \
+             fingerprint = $8, cross_cve_key = $9, cross_loc_key = $10, detail = $11, \
+             updated = $12 WHERE id = $13",
+            &[
+                row.line.into(),
+                row.file_path.clone().into(),
+                row.title.clone().into(),
+                row.description.clone().into(),
+                row.component_version.clone().into(),
+                row.hash_code.clone().into(),
+                row.unique_id_from_tool.clone().into(),
+                row.fingerprint.clone().into(),
+                row.cross_cve_key.clone().into(),
+                row.cross_loc_key.clone().into(),
+                row.detail.clone().into(),
+                now.into(),
+                (*id).into(),
+            ],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Import dedupe's fallback, after the exact dedupe stored the report: the items of test
+/// `test_id` that became originals are marked duplicates of an open original of the same scan
+/// type elsewhere in the dedupe scope with the same line-free key (one the exact dedupe of
+/// this import did not already use). `inserted`: report position → (id, duplicate).
+/// Returns the originals so found (findings the report still has, for `close_old_findings`).
+pub(crate) async fn dedupe_import(
+    tx: &mut Tx,
+    ctx: &Context,
+    test_id: i64,
+    scan_type: &str,
+    rows: &[NewFinding],
+    inserted: &HashMap<i64, (i64, bool)>,
+) -> Result<Vec<i64>, HubError> {
+    let mut originals: Vec<(&NewFinding, i64)> = rows
+        .iter()
+        .filter_map(|row| match inserted.get(&row.report_pos) {
+            Some((id, false)) => Some((row, *id)),
+            _ => None,
+        })
+        .collect();
+    if originals.is_empty() {
+        return Ok(Vec::new());
+    }
+    originals.sort_by_key(|(row, _)| row.report_pos);
+    let (scope, mut params) = write::scope_sql(ctx);
+    params.push(scan_type.into());
+    let scan_type_at = params.len();
+    params.push(test_id.into());
+    let sql = format!(
+        "SELECT {COLUMNS} FROM findings WHERE {scope} AND scan_type = ${scan_type_at} \
+         AND test_id <> ${} AND NOT duplicate AND NOT is_mitigated \
+         AND id NOT IN (SELECT duplicate_of FROM findings WHERE test_id = ${} \
+         AND duplicate_of IS NOT NULL) ORDER BY id",
+        params.len(),
+        params.len()
+    );
+    let candidates: Vec<Candidate> = tx
+        .fetch_all(&sql, &params)
+        .await?
+        .iter()
+        .map(candidate)
+        .collect::<Result<_, _>>()?;
+    if candidates.is_empty() {
+        return Ok(Vec::new());
+    }
+    let keyed: Vec<(usize, String, Option<i64>)> = originals
+        .iter()
+        .enumerate()
+        .map(|(i, (row, _))| (i, row_key(row), row.line))
+        .collect();
+    let pairs = pair(&candidates, &keyed);
+    let mut marked: Vec<i64> = Vec::with_capacity(pairs.len());
+    let mut found: Vec<i64> = Vec::with_capacity(pairs.len());
+    for (row, candidate) in &pairs {
+        let (Some((_, id)), Some(original)) = (originals.get(*row), candidates.get(*candidate))
+        else {
+            continue;
+        };
+        // The item, and the items of this report that were its duplicates (no chains).
+        tx.execute(
+            "UPDATE findings SET duplicate = $1, active = $2, verified = $3, duplicate_of = $4 \
+             WHERE id = $5 OR (test_id = $6 AND duplicate_of = $5)",
+            &[
+                true.into(),
+                false.into(),
+                false.into(),
+                original.id.into(),
+                (*id).into(),
+                test_id.into(),
+            ],
+        )
+        .await?;
+        marked.push(*id);
+        found.push(original.id);
+    }
+    // Their `created` events were written as originals; duplicates have no history.
+    for chunk in marked.chunks(IDS_PER_STATEMENT) {
+        let sql = format!(
+            "DELETE FROM finding_events WHERE finding_id IN ({})",
+            placeholders(1, chunk.len())
+        );
+        let params: Vec<Param> = chunk.iter().map(|id| Param::from(*id)).collect();
+        tx.execute(&sql, &params).await?;
+    }
+    Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn candidate(id: i64, line: i64, key: &str) -> Candidate {
+        Candidate {
+            id,
+            line: Some(line),
+            key: key.to_owned(),
+        }
+    }
+
+    #[test]
+    fn pairs_take_the_nearest_line_once() {
+        let candidates = [
+            candidate(1, 50, "a"),
+            candidate(2, 80, "a"),
+            candidate(3, 10, "b"),
+        ];
+        let rows = [
+            (0, "a".to_owned(), Some(83)),
+            (1, "a".to_owned(), Some(52)),
+            (2, "a".to_owned(), Some(90)),
+            (3, "c".to_owned(), Some(10)),
+        ];
+        // 83 takes 80 (id 2), 52 takes 50 (id 1), 90 finds nothing left, "c" has no group.
+        assert_eq!(pair(&candidates, &rows), vec![(0, 1), (1, 0)]);
+    }
+
+    #[test]
+    fn equal_distance_goes_to_the_lowest_id() {
+        let candidates = [candidate(7, 20, "a"), candidate(4, 40, "a")];
+        assert_eq!(
+            pair(&candidates, &[(0, "a".to_owned(), Some(30))]),
+            vec![(0, 1)]
+        );
+    }
+}

@@ -48,3 +48,15 @@ if ! "$VENV_ATTEST/bin/python" -c "import securesystemslib.dsse, in_toto_attesta
 fi
 GATEHOUSE="$CARGO_TARGET_DIR/debug/gatehouse" NODE_PATH="$NODE_SIGSTORE/node_modules" \
   PYTHON="$VENV_ATTEST/bin/python" crates/gatehouse-attest/scripts/interop.sh
+
+# DefectDojo's clients against a running `gatehouse serve` (crates/gatehouse-hub/scripts/dd-client.sh):
+# the brief's curl import and PyPI defectdojo-api-generated (import, identical reimport, list
+# APIs with filters, exact counts). Installed once under ~/.cache/gatehouse (idempotent).
+command -v curl >/dev/null || apt-get install -y curl || (apt-get update && apt-get install -y curl)
+VENV_DD="$HOME/.cache/gatehouse/venv-dd-client"
+if ! "$VENV_DD/bin/python" -c "import defectdojo_api_generated, sys; sys.exit(defectdojo_api_generated.__version__ != '2.57.2.post1')" 2>/dev/null; then
+  python3 -m venv "$VENV_DD"
+  "$VENV_DD/bin/pip" install --quiet "defectdojo-api-generated==2.57.2.post1"
+fi
+GATEHOUSE="$CARGO_TARGET_DIR/debug/gatehouse" PYTHON="$VENV_DD/bin/python" \
+  crates/gatehouse-hub/scripts/dd-client.sh

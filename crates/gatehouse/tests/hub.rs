@@ -1,5 +1,6 @@
 //! End-to-end tests of the hub commands: `gatehouse token create`, `gatehouse serve` and
-//! `gatehouse import` (embedded database and over HTTP to a running hub, real sockets on loopback).
+//! `gatehouse import` (embedded database and over HTTP to a running hub, real sockets on loopback),
+//! and kill -9 of either in the middle of a large import (SQLite and PostgreSQL).
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -180,4 +181,306 @@ fn an_unknown_scan_type_is_an_input_error() {
     ]);
     assert_eq!(code, 2);
     assert!(stderr.contains("No Such Scanner"), "{stderr}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// kill -9 in the middle of a large import: the import is one transaction, so nothing of it
+// survives, the earlier data does, and the next import of the same report counts exactly.
+
+/// Which process is killed in the middle of the import.
+#[derive(Clone, Copy, Debug)]
+enum Killed {
+    /// `gatehouse serve`, while it stores an import sent over HTTP.
+    Server,
+    /// `gatehouse import --database` (the embedded store, no server).
+    EmbeddedImport,
+}
+
+/// Results in the large report: enough that storing them takes seconds in a debug build.
+const LARGE: usize = 30_000;
+
+/// A SARIF log with `results` distinct results (50 rules over 1,000 files).
+fn large_sarif(results: usize) -> Vec<u8> {
+    let rules: Vec<serde_json::Value> = (0..50)
+        .map(|r| serde_json::json!({"id": format!("R{r}"), "shortDescription": {"text": format!("Rule {r}")}}))
+        .collect();
+    let results: Vec<serde_json::Value> = (0..results)
+        .map(|i| {
+            serde_json::json!({
+                "ruleId": format!("R{}", i % 50),
+                "level": "warning",
+                "message": {"text": format!("result {i}: a request parameter reaches a sink")},
+                "locations": [{"physicalLocation": {
+                    "artifactLocation": {"uri": format!("src/module{}.py", i % 1000)},
+                    "region": {"startLine": i / 1000 + 1}
+                }}]
+            })
+        })
+        .collect();
+    serde_json::to_vec(&serde_json::json!({
+        "version": "2.1.0",
+        "runs": [{"tool": {"driver": {"name": "generated", "rules": rules}}, "results": results}]
+    }))
+    .expect("json")
+}
+
+/// A database of its own: a SQLite file in `dir`, or a new PostgreSQL database (dropped at the
+/// end).
+struct Database {
+    url: String,
+    /// SQLite: the `-wal` file the transaction spills its pages into.
+    wal: Option<PathBuf>,
+    /// PostgreSQL: the server's admin URL and the database's name.
+    postgres: Option<(String, String)>,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Database {
+    fn drop(&mut self) {
+        if let Some((admin, name)) = &self.postgres {
+            let _ = Process::new("psql")
+                .args(["-X", "-q", "-d", admin, "-c"])
+                .arg(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .output();
+        }
+    }
+}
+
+fn psql(url: &str, sql: &str) -> String {
+    let out = Process::new("psql")
+        .args([
+            "-X",
+            "-A",
+            "-t",
+            "-q",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-d",
+            url,
+            "-c",
+            sql,
+        ])
+        .output()
+        .expect("psql runs (installed with postgresql)");
+    assert!(
+        out.status.success(),
+        "psql {sql}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+fn fresh_database(postgres: bool) -> Database {
+    let dir = tempfile::tempdir().expect("tempdir");
+    if !postgres {
+        let file = dir.path().join("hub.db");
+        return Database {
+            url: format!("sqlite://{}", file.display()),
+            wal: Some(dir.path().join("hub.db-wal")),
+            postgres: None,
+            _dir: dir,
+        };
+    }
+    let admin = std::env::var("GATEHOUSE_TEST_POSTGRES_URL").unwrap_or_else(|_| {
+        panic!(
+            "GATEHOUSE_TEST_POSTGRES_URL is not set: run `eval \"$(scripts/start-postgres.sh)\"` first"
+        )
+    });
+    let name = format!(
+        "gh_crash_{}_{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0)
+    );
+    psql(&admin, &format!("CREATE DATABASE {name}"));
+    let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
+    Database {
+        url: format!("{base}/{name}"),
+        wal: None,
+        postgres: Some((admin.clone(), name)),
+        _dir: dir,
+    }
+}
+
+fn file_len(path: &Path) -> u64 {
+    std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
+}
+
+/// Waits until `importer`'s transaction is storing findings, uncommitted: on PostgreSQL a
+/// backend holds the row-exclusive lock of `findings` while `product` is not visible yet; on
+/// SQLite the write-ahead log has grown by the pages the transaction spills (its page cache
+/// is 2 MiB). Fails if the importing process ends first.
+fn wait_inside_transaction(db: &Database, product: &str, importer: &mut Child) {
+    let baseline = db.wal.as_deref().map(file_len);
+    let deadline = Instant::now() + Duration::from_secs(300);
+    loop {
+        if let Some(status) = importer.try_wait().expect("try_wait") {
+            panic!("the import ended ({status}) before it could be killed: raise LARGE");
+        }
+        let inside = match (&db.wal, baseline) {
+            (Some(wal), Some(baseline)) => file_len(wal) > baseline + 8 * 1024 * 1024,
+            _ => {
+                psql(
+                    &db.url,
+                    &format!(
+                        "SELECT (SELECT count(*) FROM pg_locks WHERE locktype = 'relation' \
+                         AND relation = 'findings'::regclass AND mode = 'RowExclusiveLock' \
+                         AND pid <> pg_backend_pid()) || ',' || \
+                         (SELECT count(*) FROM products WHERE name = '{product}')"
+                    ),
+                ) == "1,0"
+            }
+        };
+        if inside {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the import never started storing findings"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// `count` of a list endpoint of the hub at `base`.
+fn count(base: &str, token: &str, path: &str) -> i64 {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let auth = format!("Token {token}");
+    let response = runtime
+        .block_on(gatehouse_hub::client::send(
+            base,
+            "GET",
+            path,
+            &[("authorization", &auth)],
+            Vec::new(),
+        ))
+        .expect("request");
+    assert_eq!(response.status, 200, "{path}: {}", response.body);
+    response.body["count"].as_i64().expect("count")
+}
+
+/// Products, engagements, tests, findings, and findings of the large product.
+fn counts(base: &str, token: &str) -> [i64; 5] {
+    [
+        count(base, token, "/api/v2/products/?limit=1"),
+        count(base, token, "/api/v2/engagements/?limit=1"),
+        count(base, token, "/api/v2/tests/?limit=1"),
+        count(base, token, "/api/v2/findings/?limit=1"),
+        count(base, token, "/api/v2/products/?name=large&limit=1"),
+    ]
+}
+
+fn import_args<'a>(file: &'a str, product: &'a str, target: &'a [&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["import", file, "--scan-type", "SARIF", "--product", product];
+    args.extend_from_slice(target);
+    args
+}
+
+fn kill_during_large_import(postgres: bool, killed: Killed) {
+    let db = fresh_database(postgres);
+    let (code, token, stderr) =
+        gatehouse(&["token", "create", "--user", "ci", "--database", &db.url]);
+    assert_eq!(code, 0, "{stderr}");
+    let token = token.trim().to_owned();
+    let work = tempfile::tempdir().expect("tempdir");
+    let large = work.path().join("large.sarif");
+    std::fs::write(&large, large_sarif(LARGE)).expect("write report");
+    let large = large.to_str().expect("utf-8").to_owned();
+    let earlier = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../gatehouse-hub/tests/fixtures/sarif-full.sarif");
+    let earlier = earlier.to_str().expect("utf-8").to_owned();
+
+    // Earlier data: five findings in product `earlier`.
+    let (code, _, stderr) = gatehouse(&import_args(&earlier, "earlier", &["--database", &db.url]));
+    assert_eq!(code, 0, "{stderr}");
+
+    let (server, base) = serve(&db.url);
+    assert_eq!(counts(&base, &token), [1, 1, 1, 5, 0]);
+    let target: Vec<&str> = match killed {
+        Killed::Server => vec!["--url", &base, "--token", &token],
+        Killed::EmbeddedImport => vec!["--database", &db.url],
+    };
+    let mut importer = Process::new(cargo_bin("gatehouse"))
+        .args(import_args(&large, "large", &target))
+        .env_remove("GATEHOUSE_DATABASE")
+        .env_remove("GATEHOUSE_TOKEN")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("import starts");
+    match killed {
+        Killed::Server => {
+            let mut server = server;
+            wait_inside_transaction(&db, "large", &mut importer);
+            server.0.kill().expect("SIGKILL the server");
+            server.0.wait().expect("reaped");
+            let status = importer.wait().expect("client ends");
+            assert!(!status.success(), "the client saw its import fail");
+        }
+        Killed::EmbeddedImport => {
+            drop(server);
+            wait_inside_transaction(&db, "large", &mut importer);
+            importer.kill().expect("SIGKILL the import");
+            importer.wait().expect("reaped");
+        }
+    }
+
+    // A new server on the same database: no trace of the killed import, the earlier data whole.
+    let (_server, base) = serve(&db.url);
+    assert_eq!(counts(&base, &token), [1, 1, 1, 5, 0]);
+    if postgres {
+        assert_eq!(
+            psql(
+                &db.url,
+                "SELECT (SELECT count(*) FROM findings) || ',' || \
+                 (SELECT count(*) FROM finding_events) || ',' || \
+                 (SELECT count(*) FROM audit_log WHERE action = 'import')"
+            ),
+            "5,5,1"
+        );
+    }
+    // The same report again, to completion: exact counts.
+    let (code, stdout, stderr) = gatehouse(&import_args(
+        &large,
+        "large",
+        &["--url", &base, "--token", &token],
+    ));
+    assert_eq!(code, 0, "{stderr}");
+    let summary: serde_json::Value = serde_json::from_str(&stdout).expect("json summary");
+    let total = &summary["statistics"]["after"]["total"];
+    assert_eq!(
+        (
+            total["total"].as_i64(),
+            total["active"].as_i64(),
+            total["duplicate"].as_i64()
+        ),
+        (Some(LARGE as i64), Some(LARGE as i64), Some(0)),
+        "{summary}"
+    );
+    assert_eq!(counts(&base, &token), [2, 2, 2, 5 + LARGE as i64, 1]);
+}
+
+#[test]
+fn sqlite_kill_9_of_the_server_during_a_large_import_leaves_no_partial_import() {
+    kill_during_large_import(false, Killed::Server);
+}
+
+#[test]
+fn postgres_kill_9_of_the_server_during_a_large_import_leaves_no_partial_import() {
+    kill_during_large_import(true, Killed::Server);
+}
+
+#[test]
+fn sqlite_kill_9_of_an_embedded_import_leaves_no_partial_import() {
+    kill_during_large_import(false, Killed::EmbeddedImport);
+}
+
+#[test]
+fn postgres_kill_9_of_an_embedded_import_leaves_no_partial_import() {
+    kill_during_large_import(true, Killed::EmbeddedImport);
 }

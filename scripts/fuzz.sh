@@ -88,10 +88,11 @@ for target in "${targets[@]}"; do
   speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
   # -fork=N prints no final stats; its last status line has the totals.
   [ -n "$execs" ] || execs=$(sed -n 's/^#\([0-9]*\): cov:.*/\1/p' "$log" | tail -1)
-  [ -n "$speed" ] || speed=$(grep -o 'exec/s: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
-  cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
+  [ -n "$speed" ] || speed=$(grep -o 'exec/s: [0-9]*' "$log" | tail -1 | cut -d' ' -f2 || true)
+  # (grep finds nothing in some logs: `|| true`, or pipefail would end the script here.)
+  cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | cut -d' ' -f2 || true)
   result=ok
-  ignored=$(grep -o 'oom/timeout/crash: [0-9/]*' "$log" | tail -1 | cut -d' ' -f2)
+  ignored=$(grep -o 'oom/timeout/crash: [0-9/]*' "$log" | tail -1 | cut -d' ' -f2 || true)
   [ -z "$ignored" ] || [ "$ignored" = 0/0/0 ] || result="ok (ignored oom/timeout/crash: $ignored)"
   for f in "${failed[@]+"${failed[@]}"}"; do
     [ "$f" = "$target" ] && result=FAILED

@@ -179,6 +179,9 @@ pub(crate) async fn dedupe_import(
         return Ok(Vec::new());
     }
     originals.sort_by_key(|(row, _)| row.report_pos);
+    if !other_tests(tx, ctx, test_id, scan_type).await? {
+        return Ok(Vec::new());
+    }
     let (scope, mut params) = write::scope_sql(ctx);
     params.push(scan_type.into());
     let scan_type_at = params.len();
@@ -240,6 +243,33 @@ pub(crate) async fn dedupe_import(
         tx.execute(&sql, &params).await?;
     }
     Ok(found)
+}
+
+/// Whether the dedupe scope has another test of `scan_type` (a first import has nothing to be
+/// a duplicate of; asked of the small `tests` table, not of the findings).
+async fn other_tests(
+    tx: &mut Tx,
+    ctx: &Context,
+    test_id: i64,
+    scan_type: &str,
+) -> Result<bool, HubError> {
+    let rows = if ctx.deduplication_on_engagement {
+        tx.fetch_all(
+            "SELECT id FROM tests WHERE engagement_id = $1 AND scan_type = $2 AND id <> $3 \
+             LIMIT 1",
+            &[ctx.engagement_id.into(), scan_type.into(), test_id.into()],
+        )
+        .await?
+    } else {
+        tx.fetch_all(
+            "SELECT t.id FROM tests t JOIN engagements e ON e.id = t.engagement_id \
+             WHERE e.product_id = $1 AND NOT e.deduplication_on_engagement \
+             AND t.scan_type = $2 AND t.id <> $3 LIMIT 1",
+            &[ctx.product_id.into(), scan_type.into(), test_id.into()],
+        )
+        .await?
+    };
+    Ok(!rows.is_empty())
 }
 
 #[cfg(test)]

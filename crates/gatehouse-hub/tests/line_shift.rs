@@ -7,6 +7,7 @@
 mod common;
 
 use common::*;
+use gatehouse_hub::client::MultipartBody;
 use serde_json::Value;
 
 /// `(title, file_path, line)` → the finding of `test` at that place, by rule title and path.
@@ -238,7 +239,71 @@ async fn close_old_findings_keeps_moved_findings_open(backend: Backend) {
     );
 }
 
+/// A report of DefectDojo's semgrep fixtures (`unittests/scans/semgrep/`).
+fn semgrep(file: &str) -> Vec<u8> {
+    std::fs::read(format!(
+        "{}/../gatehouse-ingest/tests/fixtures/semgrep/{file}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("fixture")
+}
+
+/// DefectDojo's own paired semgrep reports: one finding at line 31, then at line 24 with a
+/// different `extra.fingerprint` (its tool id): neither the tool id nor the `hash_code`
+/// (legacy fields, with `line`) match, DefectDojo closes and creates; gatehouse keeps it.
+async fn defectdojo_semgrep_finding_moved_with_a_new_tool_id(backend: Backend) {
+    let hub = start(backend).await;
+    let report = |file: &str| {
+        MultipartBody::default()
+            .text("scan_type", "Semgrep JSON Report")
+            .file("file", file, &semgrep(file))
+    };
+    let body = hub
+        .import(
+            report("close_old_findings_report_line31.json")
+                .text("product_type_name", "PT1")
+                .text("product_name", "P1")
+                .text("engagement_name", "E1")
+                .text("auto_create_context", "true"),
+        )
+        .await;
+    let test = test_id(&body);
+    let before = hub.findings(&format!("test={test}")).await;
+    assert_eq!(before.len(), 1);
+    assert_eq!(before[0]["line"], 31);
+    let id = before[0]["id"].clone();
+    for (file, line) in [
+        (
+            "close_old_findings_report_third_run_different_unique_id.json",
+            24,
+        ),
+        ("close_old_findings_report_line31.json", 31),
+    ] {
+        let body = hub
+            .reimport(report(file).text("test", &test.to_string()))
+            .await;
+        assert_eq!(
+            [
+                delta(&body, "created", "total"),
+                delta(&body, "closed", "total"),
+                delta(&body, "reactivated", "total"),
+                delta(&body, "untouched", "total"),
+            ],
+            [0, 0, 0, 1],
+            "{file}: {body}"
+        );
+        let after = hub.findings(&format!("test={test}")).await;
+        assert_eq!(after.len(), 1, "{file}");
+        assert_eq!(
+            (after[0]["id"].clone(), after[0]["line"].clone()),
+            (id.clone(), line.into())
+        );
+        assert_eq!(after[0]["active"], true);
+    }
+}
+
 on_both_backends!(
+    defectdojo_semgrep_finding_moved_with_a_new_tool_id,
     moved_sarif_findings_are_kept_not_closed_and_created,
     a_version_bump_keeps_dependency_findings,
     moved_findings_are_duplicates_on_import,

@@ -62,6 +62,7 @@ async fn main() {
     let policy = SignerPolicy::Key(key.public_key());
     let options = Options {
         insecure_ignore_tlog: true,
+        ..Options::default()
     };
     let (mut verify, mut distinct) = (Vec::new(), 0);
     for _ in 0..10 {

@@ -46,6 +46,7 @@ fn main() {
     let by_key = SignerPolicy::Key(key.public_key());
     let lax = Options {
         insecure_ignore_tlog: true,
+        ..Options::default()
     };
     let empty = TrustRoot::empty().expect("root");
 

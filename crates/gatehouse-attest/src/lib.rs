@@ -8,6 +8,8 @@ pub mod keys;
 pub mod oci;
 pub mod sign;
 pub mod slsa;
+#[cfg(feature = "test-support")]
+pub mod test_pki;
 pub mod verify;
 mod verify_offline;
 

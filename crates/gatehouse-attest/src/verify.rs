@@ -45,19 +45,50 @@ impl ArtifactInput {
 pub enum SignerPolicy {
     /// A managed key (cosign `--key`): bundles carry a public-key hint instead of a certificate.
     Key(PublicKey),
-    /// A Fulcio certificate for this identity (SAN) issued after login at this OIDC issuer.
+    /// A Fulcio-style certificate for this identity (SAN) issued after login at this OIDC
+    /// issuer (the certificate's `1.3.6.1.4.1.57264.1.8` / `.1.1` extension).
     Identity {
         identity: IdentityMatch,
-        issuer: String,
+        issuer: IdentityMatch,
     },
 }
 
-/// How the certificate's SAN (email or URI) must match.
+/// How the certificate's SAN (email or URI), or its OIDC issuer, must match.
 #[derive(Debug, Clone)]
 pub enum IdentityMatch {
     Exact(String),
     /// Unanchored like cosign's `--certificate-identity-regexp`; anchor with `^…$`.
     Regex(regex::Regex),
+}
+
+impl From<String> for IdentityMatch {
+    fn from(exact: String) -> Self {
+        Self::Exact(exact)
+    }
+}
+
+impl From<&str> for IdentityMatch {
+    fn from(exact: &str) -> Self {
+        Self::Exact(exact.to_string())
+    }
+}
+
+impl IdentityMatch {
+    fn matches(&self, value: &str) -> bool {
+        match self {
+            Self::Exact(v) => v == value,
+            Self::Regex(re) => re.is_match(value),
+        }
+    }
+}
+
+impl std::fmt::Display for IdentityMatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Exact(v) => f.write_str(v),
+            Self::Regex(re) => write!(f, "the regular expression {re}"),
+        }
+    }
 }
 
 /// Why a bundle was not accepted.
@@ -196,6 +227,41 @@ pub struct Options {
     /// Accept key-signed bundles without transparency-log proof (cosign's
     /// `--insecure-ignore-tlog`): bundles made offline by `gatehouse sign-blob`.
     pub insecure_ignore_tlog: bool,
+    /// Accept signing certificates without a signed certificate timestamp from a CT log of the
+    /// trusted root (cosign's `--insecure-ignore-sct`): certificates of a private CA that logs
+    /// to no CT log. The chain, validity, identity and issuer are still checked.
+    pub insecure_ignore_sct: bool,
+}
+
+/// Maps `sigstore-verify`'s identity and issuer mismatches to messages that name both sides.
+fn identity_error(
+    e: sigstore_verify::Error,
+    identity: &IdentityMatch,
+    issuer: &IdentityMatch,
+) -> VerifyError {
+    match e {
+        sigstore_verify::Error::IdentityMismatch { actual, .. } => VerifyError::Failed(format!(
+            "identity mismatch: the certificate is for {}, not {identity}",
+            actual.map_or("no email or URI identity".into(), |a| a
+                .as_str()
+                .to_string())
+        )),
+        sigstore_verify::Error::IssuerMismatch { actual, .. } => VerifyError::Failed(format!(
+            "issuer mismatch: the certificate was issued after login at {}, not {issuer}",
+            actual.as_deref().unwrap_or("no OIDC issuer")
+        )),
+        sigstore_verify::Error::Certificate(sigstore_verify::error::CertificateError::Sct(d)) => {
+            VerifyError::Failed(format!(
+                "invalid signed certificate timestamp: {d}; a certificate of a private CA that logs to no CT log verifies with --insecure-ignore-sct"
+            ))
+        }
+        sigstore_verify::Error::Timestamp(
+            t @ sigstore_verify::error::TimestampError::NoVerifiedTimestamp(_),
+        ) => VerifyError::Failed(format!(
+            "{t}; a certificate signature needs a transparency-log entry (with a signed entry timestamp) or an RFC 3161 timestamp from a log or TSA of the trusted root"
+        )),
+        other => VerifyError::Failed(other.to_string()),
+    }
 }
 
 /// Verifies `bundle_json` for `artifact` under `policy` with the trust in `root`.
@@ -267,35 +333,53 @@ pub fn verify_bundle_with(
             verified.tlog_verified = result.tlog_verified();
         }
         SignerPolicy::Identity { identity, issuer } => {
-            let policy = match identity {
-                IdentityMatch::Exact(id) => VerificationPolicy::new(id.as_str(), issuer.as_str()),
-                IdentityMatch::Regex(_) => {
-                    VerificationPolicy::any_identity().require_issuer(issuer.as_str())
-                }
-            };
+            let mut policy = VerificationPolicy::any_identity();
+            if let IdentityMatch::Exact(id) = identity {
+                policy = policy.require_identity(id.as_str());
+            }
+            if let IdentityMatch::Exact(iss) = issuer {
+                policy = policy.require_issuer(iss.as_str());
+            }
+            if options.insecure_ignore_sct {
+                policy = policy.skip_sct();
+            }
+            if options.insecure_ignore_tlog {
+                policy = policy.skip_tlog_unsafe();
+            }
             let result = root
                 .verifier
                 .verify(input, &bundle, &policy)
-                .map_err(failed)?;
+                .map_err(|e| identity_error(e, identity, issuer))?;
             let san = result.identity().map(|s| s.as_str().to_string());
-            if let IdentityMatch::Regex(re) = identity {
-                match &san {
-                    Some(s) if re.is_match(s) => {}
-                    Some(s) => {
-                        return Err(VerifyError::Failed(format!(
-                            "identity mismatch: certificate identity {s} does not match the regular expression {re}"
-                        )));
-                    }
-                    None => {
-                        return Err(VerifyError::Failed(
-                            "identity mismatch: the certificate has no email or URI identity"
-                                .into(),
-                        ));
-                    }
+            let iss = result.issuer().map(str::to_string);
+            match &san {
+                Some(s) if identity.matches(s) => {}
+                Some(s) => {
+                    return Err(VerifyError::Failed(format!(
+                        "identity mismatch: the certificate is for {s}, not {identity}"
+                    )));
+                }
+                None => {
+                    return Err(VerifyError::Failed(
+                        "identity mismatch: the certificate has no email or URI identity".into(),
+                    ));
+                }
+            }
+            match &iss {
+                Some(i) if issuer.matches(i) => {}
+                Some(i) => {
+                    return Err(VerifyError::Failed(format!(
+                        "issuer mismatch: the certificate was issued after login at {i}, not {issuer}"
+                    )));
+                }
+                None => {
+                    return Err(VerifyError::Failed(
+                        "issuer mismatch: the certificate has no OIDC issuer extension (1.3.6.1.4.1.57264.1.8)".into(),
+                    ));
                 }
             }
             verified.identity = san;
-            verified.issuer = result.issuer().map(str::to_string);
+            verified.issuer = iss;
             verified.tlog_verified = result.tlog_verified();
         }
     }

@@ -44,6 +44,7 @@ fn slsa_attestation_verifies_by_key_and_binds_subject_and_policy() {
     let policy = SignerPolicy::Key(key.public_key());
     let lax = Options {
         insecure_ignore_tlog: true,
+        ..Options::default()
     };
     let v = verify_bundle_with(
         &root,

@@ -50,6 +50,7 @@ async fn sign_attest_verify_by_digest_and_a_moved_tag_fails() {
     let policy = SignerPolicy::Key(key.public_key());
     let lax = Options {
         insecure_ignore_tlog: true,
+        ..Options::default()
     };
     registry.sign(&image, &key).await.unwrap();
     let provenance = Provenance::from_input(ProvenanceInput {
@@ -188,6 +189,7 @@ async fn legacy_att_tag_is_appended_to_and_verified() {
     let policy = SignerPolicy::Key(key.public_key());
     let lax = Options {
         insecure_ignore_tlog: true,
+        ..Options::default()
     };
     let provenance = Provenance::from_input(ProvenanceInput {
         builder_id: "https://ci.example.com/linux".into(),

@@ -356,10 +356,37 @@ fn verify_blob_reports_json_and_precise_failures() {
         "--certificate-identity-regexp".into(),
         "^https://gitlab\\.com/".into(),
     ]);
-    let r = go(args);
+    let r = go(args.clone());
     assert_eq!(r.code, 1);
     assert!(
-        r.stderr.contains("does not match the regular expression"),
+        r.stderr.contains(
+            "identity mismatch: the certificate is for https://github.com/sigstore-conformance/"
+        ) && r
+            .stderr
+            .contains("not the regular expression ^https://gitlab"),
+        "{}",
+        r.stderr
+    );
+
+    // Issuer as a regular expression, both ways.
+    let issuer_re = |re: &str| {
+        let mut a = base(case.artifact.to_str().unwrap(), &case.identity);
+        let at = a
+            .iter()
+            .position(|x| x == "--certificate-oidc-issuer")
+            .unwrap();
+        a[at] = "--certificate-oidc-issuer-regexp".into();
+        a[at + 1] = re.into();
+        go(a)
+    };
+    assert_eq!(
+        issuer_re("^https://token\\.actions\\.githubusercontent\\.com$").code,
+        0
+    );
+    let r = issuer_re("^https://accounts\\.google\\.com$");
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("issuer mismatch: the certificate was issued after login at https://token.actions.githubusercontent.com, not the regular expression"),
         "{}",
         r.stderr
     );
@@ -1049,6 +1076,167 @@ mod registry {
         ));
         assert_eq!(r.code, 0, "{}", r.stderr);
         assert!(r.stdout.contains("2 bundle(s)"), "{}", r.stdout);
+    }
+
+    /// Keyless: an image signed and attested with a certificate of a throwaway CA and an entry of
+    /// a throwaway log (gatehouse-attest's `test_pki`), verified by identity and issuer against
+    /// the trusted root that lists both; wrong identity or issuer fail saying which.
+    #[test]
+    fn verify_and_verify_attestation_by_certificate_identity() {
+        use gatehouse_attest::intoto::{Statement, Subject};
+        use gatehouse_attest::oci::{COSIGN_SIGN_PREDICATE, Registry, parse_reference};
+        use gatehouse_attest::test_pki::{Identity, TestPki};
+
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let target = repo("v1");
+        let digest = push_image(&target, b"keyless layer");
+        let image = target.with_digest(&digest).to_string();
+        let pki = TestPki::new();
+        std::fs::write(d.join("root.json"), pki.trusted_root_json()).unwrap();
+        let workflow = "https://github.com/team/app/.github/workflows/release.yml@refs/heads/main";
+        let issuer = "https://token.actions.githubusercontent.com";
+        let signer = pki.issue(&Identity::Uri(workflow.into()), issuer);
+        let mut sha = [0u8; 32];
+        for (i, b) in sha.iter_mut().enumerate() {
+            let h = &digest["sha256:".len() + 2 * i..][..2];
+            *b = u8::from_str_radix(h, 16).unwrap();
+        }
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        rt.block_on(async {
+            let registry = Registry::anonymous();
+            let pinned = registry
+                .pin(&parse_reference(&image).unwrap(), false)
+                .await
+                .unwrap();
+            for (predicate_type, predicate) in [
+                (COSIGN_SIGN_PREDICATE, serde_json::json!({})),
+                (
+                    "https://cyclonedx.org/bom",
+                    serde_json::json!({"bomFormat": "CycloneDX", "specVersion": "1.6"}),
+                ),
+            ] {
+                let statement = Statement::new(
+                    vec![Subject::sha256(&pinned.display(), &sha)],
+                    predicate_type,
+                    predicate,
+                );
+                let bundle = pki.attest(&signer, &statement);
+                registry
+                    .attach_bundle(&pinned, bundle.into_bytes(), predicate_type)
+                    .await
+                    .unwrap();
+            }
+        });
+
+        let verify = |extra: &[&str]| {
+            let mut args = vec![
+                "verify",
+                image.as_str(),
+                "--trusted-root",
+                "root.json",
+                "--insecure-ignore-sct",
+            ];
+            args.extend_from_slice(extra);
+            run(&mut gatehouse(d, &args))
+        };
+        let r = verify(&[
+            "--certificate-identity",
+            workflow,
+            "--certificate-oidc-issuer",
+            issuer,
+        ]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert_eq!(
+            r.stdout.trim(),
+            format!(
+                "Verified OK: {image} (https://sigstore.dev/cosign/sign/v1, 1 bundle(s) signed by {workflow} (issuer {issuer}))"
+            )
+        );
+        let r = verify(&[
+            "--certificate-identity-regexp",
+            "^https://github\\.com/team/",
+            "--certificate-oidc-issuer-regexp",
+            "^https://token\\.actions\\.githubusercontent\\.com$",
+            "-o",
+            "json",
+        ]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let json: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        assert_eq!(json["signers"][0], format!("{workflow} (issuer {issuer})"));
+
+        // Wrong identity, wrong issuer: exit 1, both sides named.
+        let r = verify(&[
+            "--certificate-identity",
+            "https://github.com/evil/app/.github/workflows/release.yml@refs/heads/main",
+            "--certificate-oidc-issuer",
+            issuer,
+        ]);
+        assert_eq!(r.code, 1);
+        assert!(
+            r.stderr.contains(&format!(
+                "identity mismatch: the certificate is for {workflow}, not https://github.com/evil/"
+            )),
+            "{}",
+            r.stderr
+        );
+        let r = verify(&[
+            "--certificate-identity",
+            workflow,
+            "--certificate-oidc-issuer",
+            "https://accounts.google.com",
+        ]);
+        assert_eq!(r.code, 1);
+        assert!(
+            r.stderr.contains(&format!(
+                "issuer mismatch: the certificate was issued after login at {issuer}, not https://accounts.google.com"
+            )),
+            "{}",
+            r.stderr
+        );
+        // Identity without issuer, or with a key: usage errors.
+        let r = verify(&["--certificate-identity", workflow]);
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        let r = verify(&[
+            "--certificate-identity",
+            workflow,
+            "--certificate-oidc-issuer",
+            issuer,
+            "--key",
+            "k.pub",
+        ]);
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert!(r.stderr.contains("cannot be used with"), "{}", r.stderr);
+
+        // Attestations by identity.
+        let va = |issuer: &str| {
+            run(&mut gatehouse(
+                d,
+                &[
+                    "verify-attestation",
+                    &image,
+                    "--type",
+                    "cyclonedx",
+                    "--trusted-root",
+                    "root.json",
+                    "--insecure-ignore-sct",
+                    "--certificate-identity",
+                    workflow,
+                    "--certificate-oidc-issuer",
+                    issuer,
+                ],
+            ))
+        };
+        let r = va(issuer);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(
+            r.stdout.contains("https://cyclonedx.org/bom"),
+            "{}",
+            r.stdout
+        );
+        let r = va("https://gitlab.example.com");
+        assert_eq!(r.code, 1);
+        assert!(r.stderr.contains("issuer mismatch"), "{}", r.stderr);
     }
 
     /// Needs the basic-auth registry of `scripts/start-registry.sh` (scripts/test.sh starts it):

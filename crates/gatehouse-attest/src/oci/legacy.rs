@@ -35,15 +35,20 @@ pub const SIMPLE_SIGNING: &str = "application/vnd.dev.cosign.simplesigning.v1+js
 /// Media type of DSSE envelopes (legacy `.att` layers).
 pub const DSSE_ENVELOPE: &str = "application/vnd.dsse.envelope.v1+json";
 const ANN_SIGNATURE: &str = "dev.cosignproject.cosign/signature";
+/// The signing certificate (PEM) of a keyless layer.
+const ANN_CERTIFICATE: &str = "dev.sigstore.cosign/certificate";
+/// cosign's copy of the Rekor entry: `{"SignedEntryTimestamp", "Payload": {body, integratedTime,
+/// logIndex, logID}}`.
+const ANN_BUNDLE: &str = "dev.sigstore.cosign/bundle";
 /// The predicate type annotation cosign puts on `.att` layers.
 const ANN_PREDICATE_TYPE: &str = "predicateType";
 const OCI_CONFIG: &str = "application/vnd.oci.image.config.v1+json";
 /// Largest simple-signing payload we download.
 const MAX_PAYLOAD_BYTES: usize = 1 << 20;
 
-/// Which legacy tag: signatures or attestations.
+/// Which legacy tag: signatures (`.sig`) or attestations (`.att`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
+pub enum Kind {
     Sig,
     Att,
 }
@@ -53,6 +58,13 @@ impl Kind {
         match self {
             Self::Sig => "sig",
             Self::Att => "att",
+        }
+    }
+
+    fn media_type(self) -> &'static str {
+        match self {
+            Self::Sig => SIMPLE_SIGNING,
+            Self::Att => DSSE_ENVELOPE,
         }
     }
 }
@@ -91,7 +103,7 @@ impl Registry {
         let payload = simple_signing_payload(image);
         let signature = STANDARD.encode(key.sign(&payload));
         let annotations = json!({ ANN_SIGNATURE: signature });
-        self.append_layer(image, Kind::Sig, SIMPLE_SIGNING, payload, annotations)
+        self.attach_legacy(image, Kind::Sig, payload, annotations)
             .await
     }
 
@@ -109,20 +121,22 @@ impl Registry {
         let signed = crate::sign::attest(key, &statement)?;
         let annotations = json!({ ANN_SIGNATURE: "", ANN_PREDICATE_TYPE: predicate_type });
         let envelope = signed.envelope.to_json().into_bytes();
-        self.append_layer(image, Kind::Att, DSSE_ENVELOPE, envelope, annotations)
+        self.attach_legacy(image, Kind::Att, envelope, annotations)
             .await
     }
 
-    /// Appends a layer to the legacy manifest of `kind` (read, modify, write; an identical layer
-    /// is not added twice) and returns the tag.
-    async fn append_layer(
+    /// Appends a layer (`blob`: a simple-signing payload or a DSSE envelope, with its cosign
+    /// annotations) to the legacy manifest of `kind` (read, modify, write; an identical layer is
+    /// not added twice) and returns the tag. Also for signatures made elsewhere, as
+    /// `cosign attach signature` does.
+    pub async fn attach_legacy(
         &self,
         image: &PinnedImage,
         kind: Kind,
-        media_type: &str,
         blob: Vec<u8>,
         annotations: Value,
     ) -> Result<String, OciError> {
+        let media_type = kind.media_type();
         let r = &image.reference;
         let tag_ref = Self::legacy_tag(image, kind);
         let mut layers = match self.legacy_manifest(&tag_ref).await? {
@@ -252,14 +266,19 @@ impl Registry {
                 continue;
             };
             let digest: [u8; 32] = Sha256::digest(&layer.bytes).into();
-            let bundle = json!({
-                "mediaType": BUNDLE_V03_MEDIA_TYPE,
-                "verificationMaterial": {"publicKey": {"hint": ""}, "tlogEntries": []},
+            let content = json!({
                 "messageSignature": {
                     "messageDigest": {"algorithm": "SHA2_256", "digest": STANDARD.encode(digest)},
                     "signature": STANDARD.encode(sig),
                 },
             });
+            let bundle = match layer_bundle(layer, content) {
+                Ok(b) => b,
+                Err(e) => {
+                    reasons.push(format!("{}: {e}", layer.digest));
+                    continue;
+                }
+            };
             let result = verify_bundle_with(
                 root,
                 &bundle.to_string(),
@@ -345,15 +364,20 @@ impl Registry {
             let mut ok = None;
             // A bundle carries exactly one signature: try each of the envelope's.
             for signature in &envelope.signatures {
-                let bundle = json!({
-                    "mediaType": BUNDLE_V03_MEDIA_TYPE,
-                    "verificationMaterial": {"publicKey": {"hint": ""}, "tlogEntries": []},
+                let content = json!({
                     "dsseEnvelope": {
                         "payload": STANDARD.encode(&envelope.payload),
                         "payloadType": envelope.payload_type,
                         "signatures": [{"sig": STANDARD.encode(&signature.sig), "keyid": signature.keyid}],
                     },
                 });
+                let bundle = match layer_bundle(layer, content) {
+                    Ok(b) => b,
+                    Err(e) => {
+                        errors.push(e);
+                        continue;
+                    }
+                };
                 match verify_bundle_with(
                     root,
                     &bundle.to_string(),
@@ -406,6 +430,74 @@ impl Registry {
                 .await
         }
     }
+}
+
+/// The Sigstore bundle a legacy layer amounts to, around `content` (its `messageSignature` or
+/// `dsseEnvelope`): with a certificate annotation, a v0.1 bundle with that certificate and the
+/// Rekor entry of cosign's `bundle` annotation (signed entry timestamp); without, a v0.3 bundle
+/// with a public-key hint (the key comes from the verifier).
+fn layer_bundle(layer: &Layer, content: Value) -> Result<Value, String> {
+    let text = |name: &str| layer.annotations.get(name).and_then(Value::as_str);
+    let mut bundle = match text(ANN_CERTIFICATE) {
+        None => json!({
+            "mediaType": BUNDLE_V03_MEDIA_TYPE,
+            "verificationMaterial": {"publicKey": {"hint": ""}, "tlogEntries": []},
+        }),
+        Some(pem) => {
+            let (_, der) = pem_rfc7468::decode_vec(pem.trim().as_bytes())
+                .map_err(|e| format!("the {ANN_CERTIFICATE} annotation is not PEM: {e}"))?;
+            let entries = match text(ANN_BUNDLE) {
+                Some(b) => vec![rekor_entry(b)?],
+                None => Vec::new(),
+            };
+            json!({
+                "mediaType": "application/vnd.dev.sigstore.bundle+json;version=0.1",
+                "verificationMaterial": {
+                    "x509CertificateChain": {"certificates": [{"rawBytes": STANDARD.encode(der)}]},
+                    "tlogEntries": entries,
+                },
+            })
+        }
+    };
+    if let (Some(b), Some(c)) = (bundle.as_object_mut(), content.as_object()) {
+        b.extend(c.clone());
+    }
+    Ok(bundle)
+}
+
+/// cosign's `bundle` annotation (`{"SignedEntryTimestamp", "Payload": {...}}`) as a bundle's
+/// transparency-log entry.
+fn rekor_entry(annotation: &str) -> Result<Value, String> {
+    let bad = |what: &str| format!("the {ANN_BUNDLE} annotation {what}");
+    let v: Value =
+        serde_json::from_str(annotation).map_err(|e| bad(&format!("is not JSON: {e}")))?;
+    let payload = &v["Payload"];
+    let body_b64 = payload["body"]
+        .as_str()
+        .ok_or_else(|| bad("has no Payload.body"))?;
+    let body: Value = STANDARD
+        .decode(body_b64)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .ok_or_else(|| bad("has a Payload.body that is not base64 JSON"))?;
+    let log_id = payload["logID"]
+        .as_str()
+        .and_then(|h| hex::decode(h).ok())
+        .ok_or_else(|| bad("has no hex Payload.logID"))?;
+    let number = |name: &str| {
+        payload[name]
+            .as_i64()
+            .map(|n| n.to_string())
+            .ok_or_else(|| bad(&format!("has no Payload.{name}")))
+    };
+    Ok(json!({
+        "logIndex": number("logIndex")?,
+        "logId": {"keyId": STANDARD.encode(log_id)},
+        "kindVersion": {"kind": body["kind"], "version": body["apiVersion"]},
+        "integratedTime": number("integratedTime")?,
+        "inclusionPromise": {"signedEntryTimestamp": v["SignedEntryTimestamp"]},
+        "canonicalizedBody": body_b64,
+    }))
 }
 
 fn signature_annotation(layer: &Layer, reasons: &mut Vec<String>) -> Option<Vec<u8>> {

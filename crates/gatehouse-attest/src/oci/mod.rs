@@ -156,22 +156,32 @@ impl Registry {
     ) -> Result<String, OciError> {
         let statement = statement_for(image, predicate_type, predicate)?;
         let signed = attest(key, &statement)?;
-        self.push_referrer(image, signed.bundle_json.into_bytes(), predicate_type)
+        self.attach_bundle(image, signed.bundle_json.into_bytes(), predicate_type)
             .await
     }
 
-    async fn push_referrer(
+    /// Stores a Sigstore bundle v0.3 about `image` as a referrer, as cosign v3 does (also for
+    /// bundles made elsewhere, e.g. by a keyless signer); `predicate_type` goes in the
+    /// manifest's annotation. Returns the referrer manifest's digest.
+    pub async fn attach_bundle(
         &self,
         image: &PinnedImage,
         bundle: Vec<u8>,
         predicate_type: &str,
     ) -> Result<String, OciError> {
         let r = &image.reference;
+        let content = if serde_json::from_slice::<serde_json::Value>(&bundle)
+            .is_ok_and(|b| b.get("messageSignature").is_some())
+        {
+            "message-signature"
+        } else {
+            "dsse-envelope"
+        };
         let config_digest = self.client.push_blob(r, b"{}").await?;
         let bundle_digest = self.client.push_blob(r, &bundle).await?;
         let created = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         let annotations = BTreeMap::from([
-            (ANN_CONTENT.to_string(), "dsse-envelope".to_string()),
+            (ANN_CONTENT.to_string(), content.to_string()),
             (ANN_PREDICATE.to_string(), predicate_type.to_string()),
             (ANN_CREATED.to_string(), created),
         ]);

@@ -1,8 +1,9 @@
 //! `gatehouse sign | attest | verify | verify-attestation IMAGE`: container image signatures and
 //! attestations by digest, stored as OCI 1.1 referrers (Sigstore bundle v0.3) with the
 //! `sha256-<hex>` fallback index, as cosign v3 does, and in cosign's legacy `sha256-<hex>.sig` /
-//! `.att` tags (`--layout`); verification reads both layouts. A tag is refused for signing unless
-//! `--resolve-tag`; the digest that was signed or verified is always printed.
+//! `.att` tags (`--layout`); verification reads both layouts, by key or by certificate identity
+//! and OIDC issuer (keyless signatures, against `--trusted-root`). A tag is refused for signing
+//! unless `--resolve-tag`; the digest that was signed or verified is always printed.
 //!
 //! Exit codes: 0 signed / verified, 1 verification failed, 2 usage, input or registry error.
 
@@ -11,17 +12,16 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 use clap::Args;
-use gatehouse_attest::PublicKey;
 use gatehouse_attest::intoto::predicate_type;
 use gatehouse_attest::oci::{
     COSIGN_SIGN_PREDICATE, Credentials, OciError, Registry, parse_reference,
 };
 use gatehouse_attest::slsa::ProvenancePolicy;
-use gatehouse_attest::verify::{Options, SignerPolicy, TrustRoot};
+use gatehouse_attest::verify::{Options, TrustRoot, Verified};
 
 use crate::commands::key::load_private_key;
 use crate::commands::serve::runtime;
-use crate::commands::verify::Output;
+use crate::commands::verify::{Output, SignerArgs};
 use crate::report_error;
 
 #[derive(Args)]
@@ -116,10 +116,10 @@ pub struct AttestArgs {
 pub struct VerifyArgs {
     /// The image: by digest, or a tag (resolved; the digest verified is printed).
     image: String,
-    /// Public key (PEM) of the signer.
-    #[arg(long, value_name = "FILE")]
-    key: PathBuf,
-    /// Trusted root for bundles with transparency-log entries; optional with --insecure-ignore-tlog.
+    #[command(flatten)]
+    signer: SignerArgs,
+    /// The trusted root (`trusted_root.json`: CAs, Rekor and CT log keys, TSAs), read from this
+    /// file only; optional for key signatures with --insecure-ignore-tlog.
     #[arg(
         long,
         value_name = "FILE",
@@ -127,7 +127,7 @@ pub struct VerifyArgs {
     )]
     trusted_root: Option<PathBuf>,
     /// Accept key-signed bundles without transparency-log proof (made offline by gatehouse).
-    #[arg(long)]
+    #[arg(long, requires = "key")]
     insecure_ignore_tlog: bool,
     #[command(flatten)]
     registry: RegistryArgs,
@@ -255,12 +255,9 @@ pub fn verify_attestation(args: VerifyAttestationArgs) -> ExitCode {
 }
 
 fn check(args: &VerifyArgs, kind: String, provenance: Option<ProvenancePolicy>) -> ExitCode {
-    let result = (|| -> anyhow::Result<(String, anyhow::Result<usize>)> {
+    let result = (|| -> anyhow::Result<(String, anyhow::Result<Vec<Verified>>)> {
         let reference = parse_reference(&args.image)?;
-        let pem = std::fs::read(&args.key)
-            .with_context(|| format!("`{}`: cannot read", args.key.display()))?;
-        let key = PublicKey::from_pem(&pem)
-            .with_context(|| format!("`{}`: not a usable public key", args.key.display()))?;
+        let policy = args.signer.policy()?;
         let root = match &args.trusted_root {
             Some(p) => {
                 let json = std::fs::read_to_string(p)
@@ -271,26 +268,31 @@ fn check(args: &VerifyArgs, kind: String, provenance: Option<ProvenancePolicy>) 
         };
         let options = Options {
             insecure_ignore_tlog: args.insecure_ignore_tlog,
+            insecure_ignore_sct: args.signer.insecure_ignore_sct(),
         };
         let credentials = args.registry.credentials(reference.registry())?;
         runtime()?.block_on(async {
             let registry = Registry::new(credentials);
             let image = registry.pin(&reference, true).await?;
-            let policy = SignerPolicy::Key(key.clone());
             let outcome = match registry
                 .verify(&image, &kind, &root, &policy, options)
                 .await
             {
                 Ok(verified) => match &provenance {
-                    None => Ok(verified.len()),
+                    None => Ok(verified),
                     Some(policy) => {
-                        let results: Vec<_> = verified
-                            .iter()
-                            .map(|v| v.check_provenance(policy))
-                            .collect();
-                        let passed = results.iter().filter(|r| r.is_ok()).count();
-                        match results.into_iter().find_map(Result::err) {
-                            Some(e) if passed == 0 => Err(anyhow::Error::from(e)),
+                        let mut passed = Vec::new();
+                        let mut first_error = None;
+                        for v in verified {
+                            match v.check_provenance(policy) {
+                                Ok(_) => passed.push(v),
+                                Err(e) => {
+                                    first_error.get_or_insert(e);
+                                }
+                            }
+                        }
+                        match first_error {
+                            Some(e) if passed.is_empty() => Err(anyhow::Error::from(e)),
                             _ => Ok(passed),
                         }
                     }
@@ -302,12 +304,18 @@ fn check(args: &VerifyArgs, kind: String, provenance: Option<ProvenancePolicy>) 
         })
     })();
     match result {
-        Ok((image, Ok(n))) => {
+        Ok((image, Ok(verified))) => {
+            let mut signers: Vec<String> = verified.iter().map(signer).collect();
+            signers.dedup();
+            let n = verified.len();
             if args.output == Output::Json {
-                let json = serde_json::json!({"verified": true, "image": image, "predicateType": kind, "bundles": n});
+                let json = serde_json::json!({"verified": true, "image": image, "predicateType": kind, "bundles": n, "signers": signers});
                 outln!("{json}");
             } else {
-                outln!("Verified OK: {image} ({kind}, {n} bundle(s) by the key)");
+                outln!(
+                    "Verified OK: {image} ({kind}, {n} bundle(s) signed by {})",
+                    signers.join(", ")
+                );
             }
             ExitCode::SUCCESS
         }
@@ -326,5 +334,15 @@ fn check(args: &VerifyArgs, kind: String, provenance: Option<ProvenancePolicy>) 
             report_error(&err, None);
             ExitCode::from(2)
         }
+    }
+}
+
+/// Who signed a verified bundle: `key sha256:…` or `IDENTITY (issuer ISSUER)`.
+fn signer(v: &Verified) -> String {
+    match (&v.key, &v.identity, &v.issuer) {
+        (Some(key), _, _) => format!("key {key}"),
+        (None, Some(id), Some(iss)) => format!("{id} (issuer {iss})"),
+        (None, Some(id), None) => id.clone(),
+        _ => "an unnamed signer".into(),
     }
 }

@@ -26,8 +26,86 @@ pub enum Output {
     Json,
 }
 
+/// Who must have signed: a public key, or a certificate identity and OIDC issuer (shared by
+/// `verify-blob`, `verify` and `verify-attestation`).
 #[derive(Args)]
 #[command(group = clap::ArgGroup::new("signer").required(true).args(["key", "certificate_identity", "certificate_identity_regexp"]))]
+#[command(group = clap::ArgGroup::new("issuer").args(["certificate_oidc_issuer", "certificate_oidc_issuer_regexp"]))]
+pub struct SignerArgs {
+    /// Public key (PEM) for signatures made with a managed key.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["certificate_identity", "certificate_identity_regexp", "certificate_oidc_issuer", "certificate_oidc_issuer_regexp", "insecure_ignore_sct"])]
+    key: Option<PathBuf>,
+    /// The signer's identity (certificate email or URI), exactly.
+    #[arg(
+        long,
+        value_name = "ID",
+        requires = "issuer",
+        conflicts_with = "certificate_identity_regexp"
+    )]
+    certificate_identity: Option<String>,
+    /// The signer's identity as a regular expression (unanchored, as in cosign: use ^…$).
+    #[arg(long, value_name = "REGEX", requires = "issuer")]
+    certificate_identity_regexp: Option<String>,
+    /// The OIDC issuer that authenticated the signer, exactly.
+    #[arg(
+        long,
+        value_name = "URL",
+        conflicts_with = "certificate_oidc_issuer_regexp"
+    )]
+    certificate_oidc_issuer: Option<String>,
+    /// The OIDC issuer as a regular expression (unanchored: use ^…$).
+    #[arg(long, value_name = "REGEX")]
+    certificate_oidc_issuer_regexp: Option<String>,
+    /// Accept a signing certificate without a signed certificate timestamp from a CT log of
+    /// the trusted root (a private CA that logs nowhere). Chain, validity, identity and issuer
+    /// are still checked.
+    #[arg(long)]
+    insecure_ignore_sct: bool,
+}
+
+impl SignerArgs {
+    /// The policy these flags ask for; unreadable or invalid inputs are errors naming the flag.
+    pub fn policy(&self) -> anyhow::Result<SignerPolicy> {
+        if let Some(key) = &self.key {
+            let pem =
+                std::fs::read(key).with_context(|| format!("`{}`: cannot read", key.display()))?;
+            return Ok(SignerPolicy::Key(PublicKey::from_pem(&pem).with_context(
+                || format!("`{}`: not a usable public key", key.display()),
+            )?));
+        }
+        let regex =
+            |flag: &str, re: &str| regex::Regex::new(re).with_context(|| format!("{flag} `{re}`"));
+        let identity = match (
+            &self.certificate_identity,
+            &self.certificate_identity_regexp,
+        ) {
+            (Some(id), _) => IdentityMatch::Exact(id.clone()),
+            (None, Some(re)) => IdentityMatch::Regex(regex("--certificate-identity-regexp", re)?),
+            (None, None) => anyhow::bail!(
+                "pass --key, or --certificate-identity (or --certificate-identity-regexp) with --certificate-oidc-issuer"
+            ),
+        };
+        let issuer = match (
+            &self.certificate_oidc_issuer,
+            &self.certificate_oidc_issuer_regexp,
+        ) {
+            (Some(iss), _) => IdentityMatch::Exact(iss.clone()),
+            (None, Some(re)) => {
+                IdentityMatch::Regex(regex("--certificate-oidc-issuer-regexp", re)?)
+            }
+            (None, None) => anyhow::bail!(
+                "--certificate-oidc-issuer (or --certificate-oidc-issuer-regexp) is required with a certificate identity"
+            ),
+        };
+        Ok(SignerPolicy::Identity { identity, issuer })
+    }
+
+    pub fn insecure_ignore_sct(&self) -> bool {
+        self.insecure_ignore_sct
+    }
+}
+
+#[derive(Args)]
 pub struct VerifyBlobArgs {
     /// The artifact, or its digest as `sha256:<64 hex>`.
     file: String,
@@ -42,23 +120,8 @@ pub struct VerifyBlobArgs {
         required_unless_present = "insecure_ignore_tlog"
     )]
     trusted_root: Option<PathBuf>,
-    /// Public key (PEM) for bundles signed with a managed key.
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["certificate_identity", "certificate_identity_regexp", "certificate_oidc_issuer"])]
-    key: Option<PathBuf>,
-    /// The signer's identity (certificate email or URI), exactly.
-    #[arg(
-        long,
-        value_name = "ID",
-        requires = "certificate_oidc_issuer",
-        conflicts_with = "certificate_identity_regexp"
-    )]
-    certificate_identity: Option<String>,
-    /// The signer's identity as a regular expression (unanchored, as in cosign: use ^…$).
-    #[arg(long, value_name = "REGEX", requires = "certificate_oidc_issuer")]
-    certificate_identity_regexp: Option<String>,
-    /// The OIDC issuer that authenticated the signer, exactly.
-    #[arg(long, value_name = "URL")]
-    certificate_oidc_issuer: Option<String>,
+    #[command(flatten)]
+    signer: SignerArgs,
     /// Accept a key-signed bundle without transparency-log proof (as cosign's flag): bundles
     /// made offline by `gatehouse sign-blob`. The signature and artifact digest are still checked.
     #[arg(long, requires = "key")]
@@ -78,6 +141,7 @@ pub fn run(args: VerifyBlobArgs) -> ExitCode {
     let outcome = prepare(&args).map(|(root, bundle, artifact, policy)| {
         let options = Options {
             insecure_ignore_tlog: args.insecure_ignore_tlog,
+            insecure_ignore_sct: args.signer.insecure_ignore_sct,
         };
         let policy_on_predicate = ProvenancePolicy {
             builder_id: args.provenance_builder_id.clone(),
@@ -169,33 +233,7 @@ fn prepare(args: &VerifyBlobArgs) -> anyhow::Result<Prepared> {
             )
         })?),
     };
-    let policy = if let Some(key) = &args.key {
-        let pem =
-            std::fs::read(key).with_context(|| format!("`{}`: cannot read", key.display()))?;
-        SignerPolicy::Key(
-            PublicKey::from_pem(&pem)
-                .with_context(|| format!("`{}`: not a usable public key", key.display()))?,
-        )
-    } else {
-        let issuer = args
-            .certificate_oidc_issuer
-            .clone()
-            .context("--certificate-oidc-issuer is required with a certificate identity")?;
-        let identity = match (
-            &args.certificate_identity,
-            &args.certificate_identity_regexp,
-        ) {
-            (Some(id), _) => IdentityMatch::Exact(id.clone()),
-            (None, Some(re)) => IdentityMatch::Regex(
-                regex::Regex::new(re)
-                    .with_context(|| format!("--certificate-identity-regexp `{re}`"))?,
-            ),
-            (None, None) => anyhow::bail!(
-                "pass --key, or --certificate-identity (or --certificate-identity-regexp) with --certificate-oidc-issuer"
-            ),
-        };
-        SignerPolicy::Identity { identity, issuer }
-    };
+    let policy = args.signer.policy()?;
     Ok((root, bundle, artifact, policy))
 }
 

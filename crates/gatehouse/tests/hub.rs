@@ -308,10 +308,11 @@ fn file_len(path: &Path) -> u64 {
     std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
 }
 
-/// Waits until `importer`'s transaction is storing findings, uncommitted: on PostgreSQL a
-/// backend holds the row-exclusive lock of `findings` while `product` is not visible yet; on
-/// SQLite the write-ahead log has grown by the pages the transaction spills (its page cache
-/// is 2 MiB). Fails if the importing process ends first.
+/// Waits until `importer`'s transaction is storing findings, uncommitted: on PostgreSQL one
+/// backend holds the row-exclusive locks of `tests` and `findings` (it created the test and
+/// writes its findings) while `product` is not visible yet; on SQLite the write-ahead log has
+/// grown by the pages the transaction spills (its page cache is 2 MiB). Fails if the
+/// importing process ends first.
 fn wait_inside_transaction(db: &Database, product: &str, importer: &mut Child) {
     let baseline = db.wal.as_deref().map(file_len);
     let deadline = Instant::now() + Duration::from_secs(300);
@@ -325,10 +326,13 @@ fn wait_inside_transaction(db: &Database, product: &str, importer: &mut Child) {
                 psql(
                     &db.url,
                     &format!(
-                        "SELECT (SELECT count(*) FROM pg_locks WHERE locktype = 'relation' \
-                         AND relation = 'findings'::regclass AND mode = 'RowExclusiveLock' \
-                         AND pid <> pg_backend_pid()) || ',' || \
-                         (SELECT count(*) FROM products WHERE name = '{product}')"
+                        "SELECT (SELECT count(DISTINCT f.pid) FROM pg_locks f JOIN pg_locks t \
+                         ON t.pid = f.pid WHERE f.relation = 'findings'::regclass \
+                         AND t.relation = 'tests'::regclass AND f.mode = 'RowExclusiveLock' \
+                         AND t.mode = 'RowExclusiveLock' AND f.pid <> pg_backend_pid() \
+                         AND f.database = (SELECT oid FROM pg_database \
+                         WHERE datname = current_database())) \
+                         || ',' || (SELECT count(*) FROM products WHERE name = '{product}')"
                     ),
                 ) == "1,0"
             }

@@ -16,6 +16,8 @@ use crate::store::db::{DbRow, Param, Tx, placeholders};
 use crate::store::write;
 
 const IDS_PER_STATEMENT: usize = 2000;
+/// Moved findings per `UPDATE` (12 parameters each, under SQLite's 32,766).
+const MOVES_PER_STATEMENT: usize = 500;
 
 /// A stored finding that may be the earlier position of a report item.
 #[derive(Debug, Clone, PartialEq)]
@@ -122,19 +124,36 @@ pub(crate) fn pair(
 
 /// A reimport keeps finding `id` for report item `row`: it takes the item's position, title,
 /// description, version and keys (so the next run matches it exactly); status, dates and
-/// triage stay.
+/// triage stay. One `UPDATE … FROM` a `VALUES` list per chunk (a refactor moves thousands).
 pub(crate) async fn move_to(
     tx: &mut Tx,
     moves: &[(i64, &NewFinding)],
     now: DateTime<Utc>,
 ) -> Result<(), HubError> {
-    for (id, row) in moves {
-        tx.execute(
-            "UPDATE findings SET line = $1, file_path = $2, title = $3, description = $4, \
-             component_version = $5, hash_code = $6, unique_id_from_tool = $7, \
-             fingerprint = $8, cross_cve_key = $9, cross_loc_key = $10, detail = $11, \
-             updated = $12 WHERE id = $13",
-            &[
+    const COLUMNS: [&str; 11] = [
+        "line",
+        "file_path",
+        "title",
+        "description",
+        "component_version",
+        "hash_code",
+        "unique_id_from_tool",
+        "fingerprint",
+        "cross_cve_key",
+        "cross_loc_key",
+        "detail",
+    ];
+    let width = COLUMNS.len() + 1;
+    for chunk in moves.chunks(MOVES_PER_STATEMENT) {
+        let mut params: Vec<Param> = vec![now.into()];
+        let rows: Vec<String> = chunk
+            .iter()
+            .enumerate()
+            .map(|(i, _)| format!("({})", placeholders(2 + i * width, width)))
+            .collect();
+        for (id, row) in chunk {
+            params.extend([
+                Param::from(*id),
                 row.line.into(),
                 row.file_path.clone().into(),
                 row.title.clone().into(),
@@ -146,11 +165,17 @@ pub(crate) async fn move_to(
                 row.cross_cve_key.clone().into(),
                 row.cross_loc_key.clone().into(),
                 row.detail.clone().into(),
-                now.into(),
-                (*id).into(),
-            ],
-        )
-        .await?;
+            ]);
+        }
+        let set: Vec<String> = COLUMNS.iter().map(|c| format!("{c} = v.{c}")).collect();
+        let sql = format!(
+            "WITH v(id, {}) AS (VALUES {}) UPDATE findings SET {}, updated = $1 FROM v \
+             WHERE findings.id = v.id",
+            COLUMNS.join(", "),
+            rows.join(", "),
+            set.join(", ")
+        );
+        tx.execute(&sql, &params).await?;
     }
     Ok(())
 }

@@ -309,9 +309,10 @@ pub struct LineFreeInput<'a> {
 /// SHA-256 hex of: the vulnerability ids (sorted, uppercased; else `vuln_id_from_tool`, else
 /// the rule id); the component name; the file path; the title; and, for findings without a
 /// component, the description. Texts are lowercased, the component version is cut out of them
-/// and every word containing a digit (line numbers, versions, tags) becomes `#`. Dependency
-/// findings (with a component) leave the description out, and their path is normalized the
-/// same way (an image tag or a versioned lockfile path changes with the version).
+/// and every number (line numbers, versions, dates; not digits inside identifiers) becomes
+/// `#`. Dependency findings (with a component) leave the description out, and their path is
+/// normalized the same way (an image tag or a versioned lockfile path changes with the
+/// version).
 ///
 /// Several findings can share a key (one rule firing on identical text twice in a file);
 /// callers pair them by nearest line.
@@ -356,19 +357,27 @@ pub fn line_free_key(input: &LineFreeInput<'_>) -> String {
     hex::encode(Sha256::digest(canonical.as_bytes()))
 }
 
-/// Lowercased `text` without `version` and with every word that contains a digit replaced by
-/// `#` (a word: letters, digits and `.:~+_-`), whitespace collapsed.
+/// Lowercased `text` without `version`, every number replaced by `#`, whitespace collapsed. A
+/// number is a word (letters, digits and `.~+_-`) that starts with a digit, or with `v` and a
+/// digit: line numbers, `12:5`, versions (`3.0.11-1~deb12u2`, `v1.2`), dates. Identifiers with
+/// digits inside (`md5`, `x1`, `CVE-2024-1`) stay.
 fn without_numbers(text: &str, version: Option<&str>) -> String {
     let lower = text.to_lowercase();
     let text = match version {
         Some(v) => lower.replace(&v.to_lowercase(), " "),
         None => lower,
     };
-    let word_char = |c: char| c.is_alphanumeric() || ".:~+_-".contains(c);
+    let word_char = |c: char| c.is_alphanumeric() || ".~+_-".contains(c);
     let mut out = String::with_capacity(text.len());
     let mut word = String::new();
     fn flush(word: &mut String, out: &mut String) {
-        if word.chars().any(|c| c.is_ascii_digit()) {
+        let mut chars = word.chars();
+        let number = match (chars.next(), chars.next()) {
+            (Some(first), _) if first.is_ascii_digit() => true,
+            (Some('v'), Some(second)) => second.is_ascii_digit(),
+            _ => false,
+        };
+        if number {
             out.push('#');
         } else {
             out.push_str(word);
@@ -488,6 +497,10 @@ mod tests {
         assert_eq!(
             without_numbers("Bump  lodash 4.17.20 at line 3", Some("4.17.20")),
             "bump lodash at line #"
+        );
+        assert_eq!(
+            without_numbers("md5 of x1 at db.py:12:5 (v2.1, 1:1.2.13.dfsg-1)", None),
+            "md5 of x1 at db.py:#:# (#, #:#)"
         );
     }
 }

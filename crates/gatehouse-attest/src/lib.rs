@@ -2,6 +2,7 @@
 //! verify), DSSE envelopes, in-toto statements and SLSA provenance. The only crate that does
 //! cryptography (see ARCHITECTURE.md).
 
+mod cosign_v2;
 pub mod dsse;
 pub mod intoto;
 pub mod keys;

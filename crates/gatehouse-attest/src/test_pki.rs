@@ -348,6 +348,62 @@ impl TestPki {
         .to_string()
     }
 
+    /// Signs `artifact` as `cosign sign-blob --bundle` (cosign v2, keyless) does: its own JSON
+    /// with `base64Signature`, `cert` (base64 of the PEM certificate) and `rekorBundle`.
+    pub fn sign_blob_v2(&self, signer: &Signer, artifact: &[u8]) -> String {
+        self.blob_v2(&signer.key, Some(signer.cert_pem()), artifact, true)
+    }
+
+    /// The same with a managed key (no `cert`); `logged: false` is `--tlog-upload=false` (no
+    /// `rekorBundle`).
+    pub fn sign_blob_v2_with_key(&self, key: &KeyPair, artifact: &[u8], logged: bool) -> String {
+        self.blob_v2(key, None, artifact, logged)
+    }
+
+    fn blob_v2(
+        &self,
+        key: &KeyPair,
+        cert_pem: Option<String>,
+        artifact: &[u8],
+        logged: bool,
+    ) -> String {
+        let digest: [u8; 32] = Sha256::digest(artifact).into();
+        let signature = STANDARD.encode(key.sign_prehash(&digest).expect("signature"));
+        let verifier = cert_pem
+            .clone()
+            .unwrap_or_else(|| key.public_key().to_pem().expect("public key PEM"));
+        let mut out = json!({"base64Signature": signature});
+        if let Some(pem) = cert_pem {
+            out["cert"] = STANDARD.encode(pem).into();
+        }
+        if logged {
+            let body = json!({
+                "apiVersion": "0.0.1",
+                "kind": "hashedrekord",
+                "spec": {
+                    "data": {"hash": {"algorithm": "sha256", "value": hex::encode(digest)}},
+                    "signature": {"content": signature, "publicKey": {"content": STANDARD.encode(verifier)}},
+                },
+            });
+            out["rekorBundle"] = self.cosign_rekor_bundle(&body);
+        }
+        out.to_string()
+    }
+
+    /// cosign's copy of a Rekor entry for `body`: `{"SignedEntryTimestamp", "Payload"}`.
+    fn cosign_rekor_bundle(&self, body: &Value) -> Value {
+        let entry = self.log_entry(body);
+        json!({
+            "SignedEntryTimestamp": entry["inclusionPromise"]["signedEntryTimestamp"],
+            "Payload": {
+                "body": entry["canonicalizedBody"],
+                "integratedTime": entry["integratedTime"].as_str().and_then(|t| t.parse::<i64>().ok()),
+                "logIndex": 0,
+                "logID": hex::encode(self.log_id),
+            },
+        })
+    }
+
     /// Signs `payload` (a simple-signing payload) as cosign ≤ v2 does keylessly for the legacy
     /// `.sig` layout: returns the layer annotations (base64 signature, certificate, chain, and
     /// the `hashedrekord` log entry as cosign's `bundle` annotation).
@@ -361,16 +417,7 @@ impl TestPki {
                 "signature": {"content": signature, "publicKey": {"content": STANDARD.encode(signer.cert_pem())}},
             },
         });
-        let entry = self.log_entry(&body);
-        let cosign_bundle = json!({
-            "SignedEntryTimestamp": entry["inclusionPromise"]["signedEntryTimestamp"],
-            "Payload": {
-                "body": entry["canonicalizedBody"],
-                "integratedTime": entry["integratedTime"].as_str().and_then(|t| t.parse::<i64>().ok()),
-                "logIndex": 0,
-                "logID": hex::encode(self.log_id),
-            },
-        });
+        let cosign_bundle = self.cosign_rekor_bundle(&body);
         json!({
             "dev.cosignproject.cosign/signature": signature,
             "dev.sigstore.cosign/certificate": signer.cert_pem(),

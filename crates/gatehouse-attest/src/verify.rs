@@ -282,8 +282,16 @@ pub fn verify_bundle_with(
     policy: &SignerPolicy,
     options: Options,
 ) -> Result<Verified, VerifyError> {
-    let bundle = Bundle::from_json(bundle_json).map_err(|e| VerifyError::Bundle(e.to_string()))?;
     let digest = artifact.sha256();
+    let converted;
+    let bundle_json = match crate::cosign_v2::blob_bundle(bundle_json, &digest) {
+        Some(c) => {
+            converted = c?;
+            converted.as_str()
+        }
+        None => bundle_json,
+    };
+    let bundle = Bundle::from_json(bundle_json).map_err(|e| VerifyError::Bundle(e.to_string()))?;
     let no_log_evidence = bundle.verification_material.tlog_entries.is_empty()
         && bundle
             .verification_material

@@ -259,3 +259,104 @@ async fn keyless_attestation_and_legacy_sig_layer_verify_by_identity() {
         .to_string();
     assert!(err.contains(&format!("not {}", other.digest)), "{err}");
 }
+
+/// cosign v2's own blob bundle (`sign-blob --bundle` without `--new-bundle-format`): keyless
+/// with its Rekor entry, by key with one, and by key without (`--tlog-upload=false`).
+#[test]
+fn cosign_v2_blob_bundles_verify_by_identity_and_by_key() {
+    use gatehouse_attest::verify::{ArtifactInput, verify_bundle_with};
+    let pki = TestPki::new();
+    let root = TrustRoot::from_json(&pki.trusted_root_json()).unwrap();
+    let artifact = b"release.tar.gz contents".to_vec();
+    let input = ArtifactInput::Bytes(artifact.clone());
+    let by_digest = ArtifactInput::Sha256(input.sha256());
+    let tampered = ArtifactInput::Bytes(b"release.tar.gz contents!".to_vec());
+    let verify = |bundle: &str, artifact: &ArtifactInput, policy: &SignerPolicy, options| {
+        verify_bundle_with(&root, bundle, artifact, policy, options)
+    };
+
+    let signer = pki.issue(&Identity::Email(IDENTITY.into()), ISSUER);
+    let keyless = pki.sign_blob_v2(&signer, &artifact);
+    assert!(keyless.contains("\"base64Signature\"") && keyless.contains("\"rekorBundle\""));
+    for a in [&input, &by_digest] {
+        let v = verify(&keyless, a, &identity(IDENTITY, ISSUER), sct_ignored()).unwrap();
+        assert_eq!(v.identity.as_deref(), Some(IDENTITY));
+        assert!(v.tlog_verified);
+    }
+    let err = verify(
+        &keyless,
+        &tampered,
+        &identity(IDENTITY, ISSUER),
+        sct_ignored(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("mismatch") || err.contains("signature"),
+        "{err}"
+    );
+    let err = verify(
+        &keyless,
+        &input,
+        &identity("x@example.com", ISSUER),
+        sct_ignored(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("identity mismatch"), "{err}");
+
+    let key = KeyPair::generate().unwrap();
+    let by_key = SignerPolicy::Key(key.public_key());
+    let logged = pki.sign_blob_v2_with_key(&key, &artifact, true);
+    let v = verify(&logged, &input, &by_key, Options::default()).unwrap();
+    assert!(v.tlog_verified);
+    let other = SignerPolicy::Key(KeyPair::generate().unwrap().public_key());
+    assert!(verify(&logged, &input, &other, Options::default()).is_err());
+
+    let offline = pki.sign_blob_v2_with_key(&key, &artifact, false);
+    let err = verify(&offline, &input, &by_key, Options::default())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("--insecure-ignore-tlog"), "{err}");
+    let lax = Options {
+        insecure_ignore_tlog: true,
+        ..Options::default()
+    };
+    assert!(verify(&offline, &input, &by_key, lax).is_ok());
+    assert!(verify(&offline, &tampered, &by_key, lax).is_err());
+
+    // Malformed cosign bundles are named as such.
+    for (bad, why) in [
+        (r#"{"base64Signature":"***"}"#, "base64Signature is not"),
+        (
+            r#"{"base64Signature":"MEUC","cert":"%%%"}"#,
+            "cert is not base64",
+        ),
+        (
+            r#"{"base64Signature":"MEUC","cert":"LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg=="}"#,
+            "certificate is not PEM",
+        ),
+        (
+            r#"{"base64Signature":"MEUC","rekorBundle":{"Payload":{}}}"#,
+            "has no Payload.body",
+        ),
+    ] {
+        let err = verify(bad, &input, &by_key, lax).unwrap_err().to_string();
+        assert!(
+            err.contains("cosign bundle") && err.contains(why),
+            "{bad}: {err}"
+        );
+    }
+    // A certificate without a Rekor entry cannot be verified offline, and says why.
+    let no_entry: serde_json::Value = serde_json::from_str(&keyless).unwrap();
+    let no_entry = serde_json::json!({"base64Signature": no_entry["base64Signature"], "cert": no_entry["cert"]});
+    let err = verify(
+        &no_entry.to_string(),
+        &input,
+        &identity(IDENTITY, ISSUER),
+        sct_ignored(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("without a Rekor entry"), "{err}");
+}

@@ -822,6 +822,63 @@ fn provenance_from_flags_as_a_statement() {
     assert!(r.stderr.contains("expected URI=ALG:HEX"), "{}", r.stderr);
 }
 
+/// cosign v2's blob bundle (`sign-blob --bundle`, `base64Signature` / `cert` / `rekorBundle`)
+/// made keylessly with a throwaway CA and log: verify-blob reads it like a Sigstore bundle.
+#[test]
+fn verify_blob_reads_cosign_v2_bundles() {
+    use gatehouse_attest::test_pki::{Identity, TestPki};
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let pki = TestPki::new();
+    std::fs::write(d.join("root.json"), pki.trusted_root_json()).unwrap();
+    std::fs::write(d.join("app.tgz"), b"app 1.0").unwrap();
+    let issuer = "https://github.com/login/oauth";
+    let signer = pki.issue(&Identity::Email("dev@example.com".into()), issuer);
+    std::fs::write(
+        d.join("app.tgz.bundle"),
+        pki.sign_blob_v2(&signer, b"app 1.0"),
+    )
+    .unwrap();
+    let verify = |file: &str, identity: &str| {
+        run(&mut gatehouse(
+            d,
+            &[
+                "verify-blob",
+                file,
+                "--bundle",
+                "app.tgz.bundle",
+                "--trusted-root",
+                "root.json",
+                "--insecure-ignore-sct",
+                "--certificate-identity",
+                identity,
+                "--certificate-oidc-issuer",
+                issuer,
+            ],
+        ))
+    };
+    let r = verify("app.tgz", "dev@example.com");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("signed by dev@example.com (issuer https://github.com/login/oauth)"),
+        "{}",
+        r.stdout
+    );
+    let r = verify("app.tgz", "other@example.com");
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains(
+            "identity mismatch: the certificate is for dev@example.com, not other@example.com"
+        ),
+        "{}",
+        r.stderr
+    );
+    std::fs::write(d.join("app.tgz"), b"app 1.1").unwrap();
+    let r = verify("app.tgz", "dev@example.com");
+    assert_eq!(r.code, 1, "{}", r.stderr);
+}
+
 mod registry {
     //! `gatehouse sign | attest | verify | verify-attestation` against Debian's `docker-registry`
     //! on loopback (no referrers API: the `sha256-<hex>` fallback index is used), started by

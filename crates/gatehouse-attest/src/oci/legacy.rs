@@ -25,7 +25,6 @@ use super::{
 };
 use crate::KeyPair;
 use crate::dsse::Envelope;
-use crate::sign::BUNDLE_V03_MEDIA_TYPE;
 use crate::verify::{
     ArtifactInput, Options, SignerPolicy, TrustRoot, Verified, verify_bundle_with,
 };
@@ -433,71 +432,21 @@ impl Registry {
 }
 
 /// The Sigstore bundle a legacy layer amounts to, around `content` (its `messageSignature` or
-/// `dsseEnvelope`): with a certificate annotation, a v0.1 bundle with that certificate and the
-/// Rekor entry of cosign's `bundle` annotation (signed entry timestamp); without, a v0.3 bundle
-/// with a public-key hint (the key comes from the verifier).
+/// `dsseEnvelope`), from its certificate and Rekor-entry annotations (see [`crate::cosign_v2`]).
 fn layer_bundle(layer: &Layer, content: Value) -> Result<Value, String> {
     let text = |name: &str| layer.annotations.get(name).and_then(Value::as_str);
-    let mut bundle = match text(ANN_CERTIFICATE) {
-        None => json!({
-            "mediaType": BUNDLE_V03_MEDIA_TYPE,
-            "verificationMaterial": {"publicKey": {"hint": ""}, "tlogEntries": []},
-        }),
-        Some(pem) => {
-            let (_, der) = pem_rfc7468::decode_vec(pem.trim().as_bytes())
-                .map_err(|e| format!("the {ANN_CERTIFICATE} annotation is not PEM: {e}"))?;
-            let entries = match text(ANN_BUNDLE) {
-                Some(b) => vec![rekor_entry(b)?],
-                None => Vec::new(),
-            };
-            json!({
-                "mediaType": "application/vnd.dev.sigstore.bundle+json;version=0.1",
-                "verificationMaterial": {
-                    "x509CertificateChain": {"certificates": [{"rawBytes": STANDARD.encode(der)}]},
-                    "tlogEntries": entries,
-                },
-            })
-        }
+    let rekor = match text(ANN_BUNDLE) {
+        Some(b) => Some(
+            serde_json::from_str::<Value>(b)
+                .map_err(|e| format!("the {ANN_BUNDLE} annotation is not JSON: {e}"))?,
+        ),
+        None => None,
     };
-    if let (Some(b), Some(c)) = (bundle.as_object_mut(), content.as_object()) {
-        b.extend(c.clone());
-    }
-    Ok(bundle)
-}
-
-/// cosign's `bundle` annotation (`{"SignedEntryTimestamp", "Payload": {...}}`) as a bundle's
-/// transparency-log entry.
-fn rekor_entry(annotation: &str) -> Result<Value, String> {
-    let bad = |what: &str| format!("the {ANN_BUNDLE} annotation {what}");
-    let v: Value =
-        serde_json::from_str(annotation).map_err(|e| bad(&format!("is not JSON: {e}")))?;
-    let payload = &v["Payload"];
-    let body_b64 = payload["body"]
-        .as_str()
-        .ok_or_else(|| bad("has no Payload.body"))?;
-    let body: Value = STANDARD
-        .decode(body_b64)
-        .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok())
-        .ok_or_else(|| bad("has a Payload.body that is not base64 JSON"))?;
-    let log_id = payload["logID"]
-        .as_str()
-        .and_then(|h| hex::decode(h).ok())
-        .ok_or_else(|| bad("has no hex Payload.logID"))?;
-    let number = |name: &str| {
-        payload[name]
-            .as_i64()
-            .map(|n| n.to_string())
-            .ok_or_else(|| bad(&format!("has no Payload.{name}")))
-    };
-    Ok(json!({
-        "logIndex": number("logIndex")?,
-        "logId": {"keyId": STANDARD.encode(log_id)},
-        "kindVersion": {"kind": body["kind"], "version": body["apiVersion"]},
-        "integratedTime": number("integratedTime")?,
-        "inclusionPromise": {"signedEntryTimestamp": v["SignedEntryTimestamp"]},
-        "canonicalizedBody": body_b64,
-    }))
+    crate::cosign_v2::to_bundle(
+        text(ANN_CERTIFICATE).map(str::as_bytes),
+        rekor.as_ref(),
+        content,
+    )
 }
 
 fn signature_annotation(layer: &Layer, reasons: &mut Vec<String>) -> Option<Vec<u8>> {

@@ -404,6 +404,39 @@ impl TestPki {
         })
     }
 
+    /// Attests `statement` as cosign ≤ v2 does keylessly for the legacy `.att` layout: returns
+    /// the DSSE envelope (the layer) and its annotations (empty signature, predicate type,
+    /// certificate, chain, and the `intoto` 0.0.2 log entry as cosign's `bundle` annotation).
+    pub fn attest_legacy(&self, signer: &Signer, statement: &Statement) -> (Vec<u8>, Value) {
+        let envelope = Envelope::sign(
+            crate::dsse::INTOTO_PAYLOAD_TYPE,
+            statement.to_json(),
+            &signer.key,
+        );
+        let envelope_json = envelope.to_json();
+        let sig = envelope.signature_b64().unwrap_or_default();
+        let body = json!({
+            "apiVersion": "0.0.2",
+            "kind": "intoto",
+            "spec": {"content": {
+                "envelope": {
+                    "payloadType": envelope.payload_type,
+                    "signatures": [{"sig": STANDARD.encode(&sig), "publicKey": STANDARD.encode(signer.cert_pem())}],
+                },
+                "hash": {"algorithm": "sha256", "value": hex::encode(Sha256::digest(&envelope_json))},
+                "payloadHash": {"algorithm": "sha256", "value": hex::encode(Sha256::digest(&envelope.payload))},
+            }},
+        });
+        let annotations = json!({
+            "dev.cosignproject.cosign/signature": "",
+            "predicateType": statement.predicate_type,
+            "dev.sigstore.cosign/certificate": signer.cert_pem(),
+            "dev.sigstore.cosign/chain": self.ca_pem(),
+            "dev.sigstore.cosign/bundle": self.cosign_rekor_bundle(&body).to_string(),
+        });
+        (envelope_json.into_bytes(), annotations)
+    }
+
     /// Signs `payload` (a simple-signing payload) as cosign ≤ v2 does keylessly for the legacy
     /// `.sig` layout: returns the layer annotations (base64 signature, certificate, chain, and
     /// the `hashedrekord` log entry as cosign's `bundle` annotation).

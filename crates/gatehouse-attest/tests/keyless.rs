@@ -215,6 +215,49 @@ async fn keyless_attestation_and_legacy_sig_layer_verify_by_identity() {
         })
         .unwrap();
 
+    // cosign ≤ v2 keyless `.att` layer (intoto 0.0.2 log entry), only in the legacy layout.
+    let sbom = serde_json::json!({"bomFormat": "CycloneDX", "specVersion": "1.6"});
+    let (envelope, annotations) = pki.attest_legacy(
+        &signer,
+        &statement(&image, "https://cyclonedx.org/bom", sbom),
+    );
+    registry
+        .attach_legacy(&image, Kind::Att, envelope, annotations)
+        .await
+        .unwrap();
+    let found = registry
+        .verify(
+            &image,
+            "https://cyclonedx.org/bom",
+            &root,
+            &identity(workflow, issuer),
+            sct_ignored(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].identity.as_deref(), Some(workflow));
+    assert!(found[0].tlog_verified);
+    let err = registry
+        .verify(
+            &image,
+            "https://cyclonedx.org/bom",
+            &root,
+            &identity(
+                "https://github.com/evil/app/.github/workflows/x.yml@refs/heads/main",
+                issuer,
+            ),
+            sct_ignored(),
+        )
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("no legacy https://cyclonedx.org/bom attestation in")
+            && err.contains("identity mismatch"),
+        "{err}"
+    );
+
     // cosign ≤ v2 keyless `.sig` layer: certificate, chain and Rekor entry in annotations.
     let payload = simple_signing_payload(&image);
     let annotations = pki.sign_legacy(&signer, &payload);

@@ -6,7 +6,12 @@
 #   - securesystemslib verifies a DSSE envelope from `attest-blob --envelope` and
 #     in-toto-attestation validates its Statement v1, and a tampered envelope and a wrong key
 #     are rejected;
-#   - cosign's published test key (password `hello`) signs.
+#   - cosign's published test key (password `hello`) signs;
+#   - sigstore-js verifies a keyless bundle made with gatehouse's test PKI (throwaway CA and log
+#     key, `test_pki`) against its trusted root by identity and issuer, and rejects a wrong
+#     identity, a wrong issuer and another PKI's root: the test material the keyless tests rely
+#     on is standard, not only accepted by gatehouse's own verifier. The fixture writer
+#     (example `keyless_fixture`) is built with cargo unless KEYLESS_FIXTURE names it.
 # Usage: GATEHOUSE=bin NODE_PATH=node_modules PYTHON=venv/bin/python interop.sh
 # Exit codes: 0 every check held, 1 one failed (named on stderr).
 set -euo pipefail
@@ -68,6 +73,21 @@ GATEHOUSE_PASSWORD=hello "$GATEHOUSE" key import "$fixtures/sigstore-label-p256.
 GATEHOUSE_PASSWORD=hello "$GATEHOUSE" sign-blob app.tar.gz --key "$fixtures/cosign-label-p256.key" --bundle old.sigstore.json >/dev/null
 GATEHOUSE_PASSWORD=hello "$GATEHOUSE" sign-blob app.tar.gz --key "$fixtures/sigstore-label-p256.key" --bundle cosign.sigstore.json >/dev/null
 expect VERIFIED "sigstore-js: bundle signed with cosign's test key" js cosign.sigstore.json app.tar.gz cosign.pub
+
+# Keyless, with the test PKI: sigstore-js by identity and issuer against the custom trusted root.
+if [ -z "${KEYLESS_FIXTURE:-}" ]; then
+  (cd "$here/../../.." && cargo build --quiet -p gatehouse-attest --features test-support --example keyless_fixture)
+  KEYLESS_FIXTURE="${CARGO_TARGET_DIR:-$here/../../../target}/debug/examples/keyless_fixture"
+fi
+mkdir keyless other-pki
+"$KEYLESS_FIXTURE" keyless
+"$KEYLESS_FIXTURE" other-pki
+jsk() { node "$here/sigstore-js-verify-keyless.cjs" keyless/artifact.sigstore.json keyless/artifact.txt "$@"; }
+id="$(cat keyless/identity)" iss="$(cat keyless/issuer)"
+expect VERIFIED "sigstore-js: keyless bundle (test CA + log) by identity" jsk keyless/root.json "$id" "$iss"
+expect FAILED "sigstore-js: keyless, wrong identity" jsk keyless/root.json "https://github.com/evil/app" "$iss"
+expect FAILED "sigstore-js: keyless, wrong issuer" jsk keyless/root.json "$id" "https://accounts.google.com"
+expect FAILED "sigstore-js: keyless, another PKI's trusted root" jsk other-pki/root.json "$id" "$iss"
 
 if [ "$failed" != 0 ]; then
   echo "interop: some checks failed" >&2

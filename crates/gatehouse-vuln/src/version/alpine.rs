@@ -7,14 +7,19 @@
 //! letter raises a version (`1.2a` > `1.2`); pre-release suffixes `_alpha` < `_beta` < `_pre` <
 //! `_rc` sort before the plain version, post-release suffixes `_cvs` < `_svn` < `_git` < `_hg` <
 //! `_p` after it; `-rN` is the package revision. When one version runs out, the kinds of the next
-//! tokens decide: more numbers win over a letter, a suffix or the end. Strings apk rejects sort
-//! by their valid prefix: the walk stops at the first token apk would reject, and a version that
-//! stops early sorts before one that continues or ends cleanly (`2.3.4-x` < `2.3.4` < `3.0-x`).
+//! tokens decide: more numbers win over a letter, a suffix or the end. Suffix words match as
+//! prefixes (`_pre1` is `_pre` 1). Strings apk rejects sort as apk sorts them: the walk stops at
+//! the first token apk would reject, and a version that stops there sorts after one that goes
+//! on or ends cleanly, as apk's `TOKEN_INVALID` is its lowest token kind (`2.3.4` < `2.3.4-x` <
+//! `2.3.5`, `1-r1` < `1--r1`); an unknown `_suffix` ranks with `_rc` instead.
 
 use std::cmp::Ordering;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Tok {
+    /// apk's `TOKEN_INVALID` (-1): below every other kind, so a version whose walk stops at a
+    /// rejected token ranks above one that goes on or ends there (`1--x` > `1-r1` > `1`).
+    Invalid,
     DigitOrZero,
     Digit,
     Letter,
@@ -22,7 +27,6 @@ enum Tok {
     SuffixNo,
     RevisionNo,
     End,
-    Invalid,
 }
 
 const PRE: [&str; 4] = ["alpha", "beta", "pre", "rc"];
@@ -68,18 +72,24 @@ impl Reader<'_> {
                 self.i += 1;
             }
             Tok::Suffix => {
-                let start = self.i;
-                while self.peek().is_some_and(|c| c.is_ascii_lowercase()) {
-                    self.i += 1;
-                }
-                let word = self.s.get(start..self.i).unwrap_or_default();
-                let word = std::str::from_utf8(word).unwrap_or("");
-                if let Some(p) = PRE.iter().position(|x| *x == word) {
-                    value = i128::try_from(p).unwrap_or(0) - 4;
-                } else if let Some(p) = POST.iter().position(|x| *x == word) {
-                    value = i128::try_from(p).unwrap_or(0) + 1;
+                // apk matches the suffix words as prefixes, pre-release words first, and reads
+                // only the matched word (`_pre1` is `pre` 1, `_patch` is `p` then garbage).
+                let rest = self.s.get(self.i..).unwrap_or_default();
+                let find = |words: &[&'static str]| {
+                    words
+                        .iter()
+                        .zip(0i128..)
+                        .find(|(w, _)| rest.starts_with(w.as_bytes()))
+                        .map(|(w, n)| (w.len(), n))
+                };
+                if let Some((len, n)) = find(&PRE) {
+                    value = n - 4;
+                    self.i += len;
+                } else if let Some((len, n)) = find(&POST) {
+                    value = n;
+                    self.i += len;
                 } else {
-                    // An unknown suffix ranks below every known one and ends the version.
+                    // An unknown suffix ranks with `_rc` (-1) and ends the version.
                     return (-1, Tok::Invalid);
                 }
             }
@@ -181,7 +191,12 @@ mod tests {
                 ("1.2.3-r10", ">", "1.2.3-r9"),
                 ("2.3.4-invalid", "<", "3.4.5-r1"),
                 ("3.4.5-r1", "<", "10.1.1-invalid"),
-                ("2.3.4-invalid", "<", "2.3.4"),
+                ("2.3.4-invalid", ">", "2.3.4"),
+                ("2.3.4-invalid", "<", "2.3.5"),
+                ("1-ruff2", "<", "1--ruff1"),
+                ("1.0_rcx", ">", "1.0_rc"),
+                ("1.0_patch", ">", "1.0_p"),
+                ("1.0_rc", "<", "1.0_foo"),
                 ("1-r1", "=", "1-r01"),
                 ("1-r", "=", "1-r0"),
                 ("1-r2", ">", "1-r-1"),

@@ -441,21 +441,32 @@ impl TestPki {
     /// `.sig` layout: returns the layer annotations (base64 signature, certificate, chain, and
     /// the `hashedrekord` log entry as cosign's `bundle` annotation).
     pub fn sign_legacy(&self, signer: &Signer, payload: &[u8]) -> Value {
-        let signature = STANDARD.encode(signer.key.sign(payload));
+        let mut annotations = self.legacy_sig(&signer.key, &signer.cert_pem(), payload);
+        annotations["dev.sigstore.cosign/certificate"] = signer.cert_pem().into();
+        annotations["dev.sigstore.cosign/chain"] = self.ca_pem().into();
+        annotations
+    }
+
+    /// The same with a managed key, as `cosign sign --key` (v2) does by default: signature and
+    /// `hashedrekord` log entry, no certificate.
+    pub fn sign_legacy_with_key(&self, key: &KeyPair, payload: &[u8]) -> Value {
+        let public = key.public_key().to_pem().expect("public key PEM");
+        self.legacy_sig(key, &public, payload)
+    }
+
+    fn legacy_sig(&self, key: &KeyPair, verifier_pem: &str, payload: &[u8]) -> Value {
+        let signature = STANDARD.encode(key.sign(payload));
         let body = json!({
             "apiVersion": "0.0.1",
             "kind": "hashedrekord",
             "spec": {
                 "data": {"hash": {"algorithm": "sha256", "value": hex::encode(Sha256::digest(payload))}},
-                "signature": {"content": signature, "publicKey": {"content": STANDARD.encode(signer.cert_pem())}},
+                "signature": {"content": signature, "publicKey": {"content": STANDARD.encode(verifier_pem)}},
             },
         });
-        let cosign_bundle = self.cosign_rekor_bundle(&body);
         json!({
             "dev.cosignproject.cosign/signature": signature,
-            "dev.sigstore.cosign/certificate": signer.cert_pem(),
-            "dev.sigstore.cosign/chain": self.ca_pem(),
-            "dev.sigstore.cosign/bundle": cosign_bundle.to_string(),
+            "dev.sigstore.cosign/bundle": self.cosign_rekor_bundle(&body).to_string(),
         })
     }
 }

@@ -403,3 +403,53 @@ fn cosign_v2_blob_bundles_verify_by_identity_and_by_key() {
     .to_string();
     assert!(err.contains("without a Rekor entry"), "{err}");
 }
+
+/// cosign v2's default keyed signature: `cosign sign --key` uploads to Rekor, so the legacy
+/// `.sig` layer carries the log entry (no certificate). With the log's key in the trusted root
+/// the entry is verified; with --insecure-ignore-tlog only the signature.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keyed_legacy_sig_layer_with_a_rekor_entry() {
+    let (registry, image) = new_image(b"signed with a key, logged").await;
+    let pki = TestPki::new();
+    let root = TrustRoot::from_json(&pki.trusted_root_json()).unwrap();
+    let key = KeyPair::generate().unwrap();
+    let payload = simple_signing_payload(&image);
+    let annotations = pki.sign_legacy_with_key(&key, &payload);
+    registry
+        .attach_legacy(&image, Kind::Sig, payload, annotations)
+        .await
+        .unwrap();
+    let policy = SignerPolicy::Key(key.public_key());
+    let found = registry
+        .verify_legacy(&image, &root, &policy, Options::default())
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 1);
+    assert!(found[0].tlog_verified);
+    // Another log's root: the entry's signed timestamp does not verify.
+    let other = TrustRoot::from_json(&TestPki::new().trusted_root_json()).unwrap();
+    assert!(
+        registry
+            .verify_legacy(&image, &other, &policy, Options::default())
+            .await
+            .is_err()
+    );
+    // Without a root, --insecure-ignore-tlog checks the signature alone.
+    let lax = Options {
+        insecure_ignore_tlog: true,
+        ..Options::default()
+    };
+    let empty = TrustRoot::empty().unwrap();
+    let found = registry
+        .verify_legacy(&image, &empty, &policy, lax)
+        .await
+        .unwrap();
+    assert!(!found[0].tlog_verified);
+    let wrong = SignerPolicy::Key(KeyPair::generate().unwrap().public_key());
+    assert!(
+        registry
+            .verify_legacy(&image, &empty, &wrong, lax)
+            .await
+            .is_err()
+    );
+}

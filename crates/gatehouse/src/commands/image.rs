@@ -306,6 +306,7 @@ fn check(args: &VerifyArgs, kind: String, provenance: Option<ProvenancePolicy>) 
     match result {
         Ok((image, Ok(verified))) => {
             let mut signers: Vec<String> = verified.iter().map(signer).collect();
+            signers.sort();
             signers.dedup();
             let n = verified.len();
             if args.output == Output::Json {

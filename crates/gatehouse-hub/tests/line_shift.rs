@@ -302,7 +302,45 @@ async fn defectdojo_semgrep_finding_moved_with_a_new_tool_id(backend: Backend) {
     }
 }
 
+/// Items a reimport creates are deduped like an import's: reimporting the moved report into a
+/// test of another engagement makes its moved and unchanged items duplicates of the first
+/// engagement's findings.
+async fn items_a_reimport_creates_are_deduped_line_free(backend: Backend) {
+    let hub = start(backend).await;
+    let first = test_id(&hub.import(sarif_form("sarif-lines-v1.sarif")).await);
+    // Another SARIF test in the product: DefectDojo's five shellcheck results.
+    let other = test_id(
+        &hub.import(form("SARIF", "P1", "E2", "sarif-full.sarif"))
+            .await,
+    );
+    let body = hub
+        .reimport(reimport_form("SARIF", other, "sarif-lines-v2.sarif"))
+        .await;
+    assert_eq!(
+        [
+            delta(&body, "created", "total"),
+            delta(&body, "created", "duplicate"),
+            delta(&body, "created", "active"),
+            delta(&body, "closed", "total"),
+            delta(&body, "untouched", "total"),
+        ],
+        [7, 5, 2, 5, 0],
+        "{body}"
+    );
+    assert_eq!(stat(&body, "after", "total", "active"), 2);
+    let originals = ids(&hub.findings(&format!("test={first}")).await);
+    let duplicates = hub.findings(&format!("test={other}&duplicate=true")).await;
+    assert_eq!(duplicates.len(), 5);
+    for f in &duplicates {
+        let original = f["duplicate_finding"].as_i64().expect("original");
+        assert!(originals.contains(&original), "{f}");
+    }
+    // Open: the first test's 7 and the 2 new findings.
+    assert_eq!(hub.count("/api/v2/findings/?active=true").await, 9);
+}
+
 on_both_backends!(
+    items_a_reimport_creates_are_deduped_line_free,
     defectdojo_semgrep_finding_moved_with_a_new_tool_id,
     moved_sarif_findings_are_kept_not_closed_and_created,
     a_version_bump_keeps_dependency_findings,

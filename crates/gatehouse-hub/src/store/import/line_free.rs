@@ -180,23 +180,24 @@ pub(crate) async fn move_to(
     Ok(())
 }
 
-/// Import dedupe's fallback, after the exact dedupe stored the report: the items of test
-/// `test_id` that became originals are marked duplicates of an open original of the same scan
-/// type elsewhere in the dedupe scope with the same line-free key (one the exact dedupe of
-/// this import did not already use). `inserted`: report position → (id, duplicate).
-/// Returns the originals so found (findings the report still has, for `close_old_findings`).
+/// Import dedupe's fallback, after the exact dedupe stored the report items `rows` in test
+/// `test_id` (also the items a reimport creates): those that became originals are marked
+/// duplicates of an open original of the same scan type elsewhere in the dedupe scope with the
+/// same line-free key (one the exact dedupe of this request did not already use). `inserted`:
+/// report position → (id, duplicate), updated. Returns the originals so found (findings the
+/// report still has, for `close_old_findings`).
 pub(crate) async fn dedupe_import(
     tx: &mut Tx,
     ctx: &Context,
     test_id: i64,
     scan_type: &str,
-    rows: &[NewFinding],
-    inserted: &HashMap<i64, (i64, bool)>,
+    rows: &[&NewFinding],
+    inserted: &mut HashMap<i64, (i64, bool)>,
 ) -> Result<Vec<i64>, HubError> {
     let mut originals: Vec<(&NewFinding, i64)> = rows
         .iter()
         .filter_map(|row| match inserted.get(&row.report_pos) {
-            Some((id, false)) => Some((row, *id)),
+            Some((id, false)) => Some((*row, *id)),
             _ => None,
         })
         .collect();
@@ -207,16 +208,19 @@ pub(crate) async fn dedupe_import(
     if !other_tests(tx, ctx, test_id, scan_type).await? {
         return Ok(Vec::new());
     }
+    // This request's items start at the lowest new id.
+    let first_new = inserted.values().map(|(id, _)| *id).min().unwrap_or(0);
     let (scope, mut params) = write::scope_sql(ctx);
     params.push(scan_type.into());
     let scan_type_at = params.len();
     params.push(test_id.into());
+    let test_at = params.len();
+    params.push(first_new.into());
     let sql = format!(
         "SELECT {COLUMNS} FROM findings WHERE {scope} AND scan_type = ${scan_type_at} \
-         AND test_id <> ${} AND NOT duplicate AND NOT is_mitigated \
-         AND id NOT IN (SELECT duplicate_of FROM findings WHERE test_id = ${} \
-         AND duplicate_of IS NOT NULL) ORDER BY id",
-        params.len(),
+         AND test_id <> ${test_at} AND NOT duplicate AND NOT is_mitigated \
+         AND id NOT IN (SELECT duplicate_of FROM findings WHERE test_id = ${test_at} \
+         AND id >= ${} AND duplicate_of IS NOT NULL) ORDER BY id",
         params.len()
     );
     let candidates: Vec<Candidate> = tx
@@ -237,7 +241,7 @@ pub(crate) async fn dedupe_import(
     let mut marked: Vec<i64> = Vec::with_capacity(pairs.len());
     let mut found: Vec<i64> = Vec::with_capacity(pairs.len());
     for (row, candidate) in &pairs {
-        let (Some((_, id)), Some(original)) = (originals.get(*row), candidates.get(*candidate))
+        let (Some((item, id)), Some(original)) = (originals.get(*row), candidates.get(*candidate))
         else {
             continue;
         };
@@ -257,6 +261,9 @@ pub(crate) async fn dedupe_import(
         .await?;
         marked.push(*id);
         found.push(original.id);
+        if let Some(entry) = inserted.get_mut(&item.report_pos) {
+            entry.1 = true;
+        }
     }
     // Their `created` events were written as originals; duplicates have no history.
     for chunk in marked.chunks(IDS_PER_STATEMENT) {

@@ -156,8 +156,10 @@ pub(crate) async fn import_into(
 ) -> Result<ImportOutcome, HubError> {
     let test_id = create_test(tx, req, ctx, now).await?;
     let refs: Vec<&NewFinding> = rows.iter().collect();
-    let inserted = insert::dedupe_and_insert(tx, ctx, test_id, &req.scan_type, &refs, now).await?;
-    let moved = line_free::dedupe_import(tx, ctx, test_id, &req.scan_type, rows, &inserted).await?;
+    let mut inserted =
+        insert::dedupe_and_insert(tx, ctx, test_id, &req.scan_type, &refs, now).await?;
+    let moved =
+        line_free::dedupe_import(tx, ctx, test_id, &req.scan_type, &refs, &mut inserted).await?;
     if req.close_old_findings {
         close_old::close_old_on_import(tx, req, ctx, test_id, rows, &moved, now).await?;
     }

@@ -335,7 +335,8 @@ pub async fn reimport(
             }
         }
     }
-    let created = dedupe_and_insert(tx, &ctx, test_id, &req.scan_type, &to_create, now).await?;
+    let mut created = dedupe_and_insert(tx, &ctx, test_id, &req.scan_type, &to_create, now).await?;
+    line_free::dedupe_import(tx, &ctx, test_id, &req.scan_type, &to_create, &mut created).await?;
     for row in &to_create {
         let duplicate = created.get(&row.report_pos).is_some_and(|(_, d)| *d);
         let flags = Flags {

@@ -182,6 +182,42 @@ async fn a_version_bump_keeps_dependency_findings(backend: Backend) {
     );
 }
 
+/// Grype's title is `<id> in <package>:<version>` and its hash fields include the version; a
+/// patch bump (in a newer image tag) keeps the finding.
+async fn a_version_bump_keeps_grype_findings(backend: Backend) {
+    let hub = start(backend).await;
+    let body = hub
+        .import(form("Anchore Grype", "P1", "E1", "grype-openssl.json"))
+        .await;
+    let test = test_id(&body);
+    let id = hub.findings(&format!("test={test}")).await[0]["id"].clone();
+    let body = hub
+        .reimport(reimport_form(
+            "Anchore Grype",
+            test,
+            "grype-openssl-bumped.json",
+        ))
+        .await;
+    assert_eq!(
+        [
+            delta(&body, "created", "total"),
+            delta(&body, "closed", "total"),
+            delta(&body, "reactivated", "total"),
+            delta(&body, "untouched", "total"),
+        ],
+        [0, 0, 0, 1],
+        "{body}"
+    );
+    let after = hub.findings(&format!("test={test}")).await;
+    assert_eq!(after.len(), 1);
+    assert_eq!(after[0]["id"], id);
+    assert_eq!(
+        after[0]["title"],
+        "CVE-2024-0727 in openssl:3.0.11-1~deb12u3"
+    );
+    assert_eq!(after[0]["active"], true);
+}
+
 /// Import dedupe: the moved report imported into a second engagement of the product has the
 /// moved and unchanged items as duplicates of the first engagement's findings; the rewritten
 /// and the new one are originals.
@@ -340,6 +376,7 @@ async fn items_a_reimport_creates_are_deduped_line_free(backend: Backend) {
 }
 
 on_both_backends!(
+    a_version_bump_keeps_grype_findings,
     items_a_reimport_creates_are_deduped_line_free,
     defectdojo_semgrep_finding_moved_with_a_new_tool_id,
     moved_sarif_findings_are_kept_not_closed_and_created,

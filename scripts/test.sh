@@ -9,6 +9,11 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   apt-get install -y postgresql || (apt-get update && apt-get install -y postgresql)
 fi
 eval "$(scripts/start-postgres.sh)"
+# Every PostgreSQL test creates its own database (gh_test_*, gh_crash_*); drop those earlier runs
+# left behind (about 8 MB each, a thousand per day of development).
+psql "$GATEHOUSE_TEST_POSTGRES_URL" -qAt -c \
+  "SELECT datname FROM pg_database WHERE datname LIKE 'gh\_test\_%' OR datname LIKE 'gh\_crash\_%'" |
+  while read -r db; do psql "$GATEHOUSE_TEST_POSTGRES_URL" -q -c "DROP DATABASE IF EXISTS \"$db\"" || true; done
 # Local OCI registries (anonymous + htpasswd) for the registry tests (installs docker-registry).
 eval "$(scripts/start-registry.sh)"
 

@@ -38,6 +38,25 @@ impl ImageRef {
         })
     }
 
+    /// Parses `text` where it can only be an image (signing, verifying): as [`ImageRef::parse`],
+    /// and otherwise as a Docker Hub name the way docker and cosign read it (`alpine@sha256:…` is
+    /// `docker.io/library/alpine@sha256:…`, `org/app:1` is `docker.io/org/app:1`).
+    pub fn parse_image(text: &str) -> Result<Self, OciError> {
+        let explicit = Self::parse(text);
+        let host = text.split_once('/').map(|(host, _)| host);
+        if explicit.is_ok() || host.is_some_and(is_host) {
+            return explicit;
+        }
+        let inner = oci_client::Reference::try_from(text).map_err(|e| OciError::Reference {
+            reference: text.to_owned(),
+            message: e.to_string(),
+        })?;
+        Ok(Self {
+            text: inner.whole(),
+            inner,
+        })
+    }
+
     /// Whether `text` has the shape of an image reference (see [`ImageRef::parse`]).
     pub fn looks_like(text: &str) -> bool {
         Self::parse(text).is_ok()
@@ -163,6 +182,27 @@ mod tests {
         ] {
             assert!(!ImageRef::looks_like(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn docker_hub_names_where_only_an_image_can_be_meant() {
+        let digest = "sha256:0000000000000000000000000000000000000000000000000000000000000000";
+        let short = ImageRef::parse_image(&format!("alpine@{digest}")).unwrap();
+        assert_eq!(short.registry(), "docker.io");
+        assert_eq!(short.repository(), "library/alpine");
+        assert_eq!(
+            short.to_string(),
+            format!("docker.io/library/alpine@{digest}")
+        );
+        let org = ImageRef::parse_image("org/app:1").unwrap();
+        assert_eq!(
+            (org.registry(), org.repository(), org.tag()),
+            ("docker.io", "org/app", Some("1"))
+        );
+        let explicit = ImageRef::parse_image("localhost:5000/repo:tag").unwrap();
+        assert_eq!(explicit.registry(), "localhost:5000");
+        assert!(ImageRef::parse_image("ghcr.io/").is_err());
+        assert!(ImageRef::parse_image("no spaces/in names").is_err());
     }
 
     #[test]

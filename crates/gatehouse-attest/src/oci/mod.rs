@@ -84,9 +84,9 @@ pub struct Registry {
     client: gatehouse_oci::Registry,
 }
 
-/// Parses `host[:port]/repo[:tag][@sha256:…]` (the registry host must be explicit).
+/// Parses `host[:port]/repo[:tag][@sha256:…]`, or a Docker Hub name (`alpine@sha256:…`).
 pub fn parse_reference(image: &str) -> Result<ImageRef, OciError> {
-    Ok(ImageRef::parse(image)?)
+    Ok(ImageRef::parse_image(image)?)
 }
 
 impl Registry {

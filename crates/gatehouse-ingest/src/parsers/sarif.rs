@@ -6,10 +6,12 @@
 //! overrides it (CVSS bands, or one of the five names). Results of `kind` other than `fail` are
 //! skipped; suppressed results are kept as inactive false positives.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use gatehouse_model::{Finding, Severity, Suppressed, SuppressionSource};
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::dojo::{self, DojoFinding};
 use crate::json::{self, ValueExt};
@@ -23,6 +25,9 @@ const HINT: &str = "is this a SARIF 2.1.0 log (`--format sarif`)?";
 
 impl Parser for Sarif {
     fn parse(&self, bytes: &[u8]) -> Result<Vec<Finding>, IngestError> {
+        if let Some(findings) = parse_by_result(bytes) {
+            return Ok(findings);
+        }
         let log = json::parse(bytes, HINT)?;
         if !log.is_object() {
             return Err(IngestError::shape(
@@ -37,13 +42,65 @@ impl Parser for Sarif {
         };
         let mut findings = Vec::new();
         for run in runs {
-            parse_run(run, &mut findings);
+            let results = run.arr("results").iter().map(Cow::Borrowed);
+            parse_run(run, results, &mut findings);
         }
         Ok(findings)
     }
 }
 
-fn parse_run(run: &Value, findings: &mut Vec<Finding>) {
+/// The common case without building the whole log as one `Value` tree: the log, its runs and
+/// their result arrays are split as raw JSON, and each result becomes a `Value` only while it
+/// is converted (a 100,000-result log is ~1 GB as one tree). `None` for anything this fast path
+/// does not handle alike (syntax errors, a log that is not an object, `runs` of another type),
+/// which the full parse then reports.
+fn parse_by_result(bytes: &[u8]) -> Option<Vec<Finding>> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let log: HashMap<String, &RawValue> = serde_json::from_slice(bytes).ok()?;
+    let Some(runs) = log.get("runs") else {
+        return Some(Vec::new());
+    };
+    if runs.get() == "null" {
+        return Some(Vec::new());
+    }
+    let runs: Vec<&RawValue> = serde_json::from_str(runs.get()).ok()?;
+    let mut findings = Vec::new();
+    for run in runs {
+        // A run that is not an object has no results (as `ValueExt` reads it).
+        let Ok(members) = serde_json::from_str::<HashMap<String, &RawValue>>(run.get()) else {
+            continue;
+        };
+        let mut skeleton = serde_json::Map::new();
+        let mut results: Vec<&RawValue> = Vec::new();
+        for (key, value) in members {
+            if key == "results" {
+                // Not an array: no results, as `ValueExt::arr` reads it.
+                results = serde_json::from_str(value.get()).unwrap_or_default();
+            } else {
+                skeleton.insert(key, serde_json::from_str(value.get()).ok()?);
+            }
+        }
+        // The raw split checks syntax but not everything a `Value` does (number ranges,
+        // nesting depth): a result it cannot convert sends the whole log to the full parse.
+        let mut convertible = true;
+        let values = results.into_iter().map_while(|raw| {
+            let value = serde_json::from_str::<Value>(raw.get()).ok();
+            convertible &= value.is_some();
+            value.map(Cow::Owned)
+        });
+        parse_run(&Value::Object(skeleton), values, &mut findings);
+        if !convertible {
+            return None;
+        }
+    }
+    Some(findings)
+}
+
+fn parse_run<'a>(
+    run: &Value,
+    results: impl Iterator<Item = Cow<'a, Value>>,
+    findings: &mut Vec<Finding>,
+) {
     let driver = run.at(&["tool", "driver"]);
     let tool_name = driver.and_then(|d| d.str_of("name")).unwrap_or("SARIF");
     let tool_version = driver.and_then(|d| {
@@ -57,8 +114,8 @@ fn parse_run(run: &Value, findings: &mut Vec<Finding>) {
         .last()
         .and_then(|invocation| invocation.str_of("endTimeUtc"))
         .and_then(dojo::iso_datetime);
-    for result in run.arr("results") {
-        for dojo in result_findings(result, &rules, run_date.as_deref()) {
+    for result in results {
+        for dojo in result_findings(&result, &rules, run_date.as_deref()) {
             let mut finding = dojo.into_finding(tool_name, tool_version.as_deref());
             mark_suppressed(&mut finding);
             findings.push(finding);

@@ -103,7 +103,8 @@ pub struct NewFinding {
     pub false_p: bool,
     pub risk_accepted: bool,
     pub is_mitigated: bool,
-    /// The whole parsed finding, as JSON, so nothing the parser found is lost.
+    /// The parsed finding as JSON, without what the columns above hold verbatim (title,
+    /// message, fingerprint), so nothing the parser found is lost.
     pub detail: String,
 }
 
@@ -113,6 +114,15 @@ fn clean(text: String) -> String {
         text.replace('\0', "")
     } else {
         text
+    }
+}
+
+/// The text for its column, moved out of the finding unless NUL had to be cut from it.
+fn take_clean(text: &mut String) -> String {
+    if text.contains('\0') {
+        text.replace('\0', "")
+    } else {
+        std::mem::take(text)
     }
 }
 
@@ -200,6 +210,12 @@ pub fn prepare(
             .unwrap_or_else(|| prop_bool(&finding, dojo::VERIFIED).unwrap_or(false))
             && !false_p;
         let fingerprint = finding.ensure_fingerprint().as_str().to_owned();
+        // `detail` keeps what has no column of its own: the title, message and fingerprint are
+        // the `title`, `description` and `fingerprint` columns (a text with NUL, which the
+        // columns cannot hold, stays in `detail` too). Half the bytes of a SARIF finding.
+        let title = take_clean(&mut finding.title);
+        let description = take_clean(&mut finding.message);
+        finding.fingerprint = None;
         let detail = serde_json::to_string(&finding).unwrap_or_default();
         rows.push(NewFinding {
             report_pos: rows.len() as i64,
@@ -209,8 +225,8 @@ pub fn prepare(
                 component_version.as_deref(),
             ),
             cross_loc_key: dedupe::cross_loc_key(cwe, file_path.as_deref(), line),
-            title: clean(finding.title),
-            description: clean(finding.message),
+            title,
+            description,
             severity,
             date,
             file_path,

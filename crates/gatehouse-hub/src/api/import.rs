@@ -28,7 +28,8 @@ pub async fn reimport_scan(state: State<AppState>, auth: Authed, request: Reques
 #[derive(Default)]
 struct Form {
     fields: HashMap<String, Vec<String>>,
-    file: Option<Vec<u8>>,
+    /// The report as received (not copied).
+    file: Option<axum::body::Bytes>,
 }
 
 impl Form {
@@ -148,7 +149,7 @@ async fn read_form(request: Request, state: &AppState) -> Result<Form, Response>
         let is_file = field.file_name().is_some();
         let bytes = field.bytes().await.map_err(|e| bad(e.body_text()))?;
         if name == "file" && is_file {
-            form.file = Some(bytes.to_vec());
+            form.file = Some(bytes);
         } else if name == "file" {
             // DRF: a plain text part named `file` is not a file.
             form.fields.entry("file(text)".to_owned()).or_default();

@@ -26,6 +26,22 @@ pub enum Param {
     Bool(bool),
     Date(Option<NaiveDate>),
     Time(Option<DateTime<Utc>>),
+    /// PostgreSQL arrays, for `UNNEST` bulk writes (SQLite has no arrays: a statement binding
+    /// one there fails).
+    Ints(Vec<Option<i64>>),
+    Texts(Vec<Option<String>>),
+    Bools(Vec<bool>),
+    Dates(Vec<Option<NaiveDate>>),
+    Times(Vec<Option<DateTime<Utc>>>),
+}
+
+impl Param {
+    fn is_array(&self) -> bool {
+        matches!(
+            self,
+            Param::Ints(_) | Param::Texts(_) | Param::Bools(_) | Param::Dates(_) | Param::Times(_)
+        )
+    }
 }
 
 impl From<i64> for Param {
@@ -105,9 +121,10 @@ pub enum DbRow {
     Postgres(PgRow),
 }
 
-/// Runs `$body` with `$q` bound to a query over the backend's executor.
+/// A query over `$sql` with `$params` bound; `arrays` binds [`Param`] arrays (PostgreSQL),
+/// `no_arrays` binds them as NULL (SQLite, where [`native`] has refused them already).
 macro_rules! bind_all {
-    ($sql:expr, $params:expr) => {{
+    ($sql:expr, $params:expr, $arrays:ident) => {{
         let mut q = sqlx::query($sql);
         for p in $params {
             q = match *p {
@@ -116,9 +133,27 @@ macro_rules! bind_all {
                 Param::Bool(v) => q.bind(*v),
                 Param::Date(v) => q.bind(*v),
                 Param::Time(v) => q.bind(*v),
+                array => bind_array!(q, array, $arrays),
             };
         }
         q
+    }};
+}
+
+macro_rules! bind_array {
+    ($q:ident, $array:ident, arrays) => {
+        match $array {
+            Param::Ints(v) => $q.bind(v.as_slice()),
+            Param::Texts(v) => $q.bind(v.as_slice()),
+            Param::Bools(v) => $q.bind(v.as_slice()),
+            Param::Dates(v) => $q.bind(v.as_slice()),
+            Param::Times(v) => $q.bind(v.as_slice()),
+            _ => $q,
+        }
+    };
+    ($q:ident, $array:ident, no_arrays) => {{
+        let _ = $array;
+        $q.bind(None::<i64>)
     }};
 }
 
@@ -147,6 +182,11 @@ const SQLITE_MIGRATIONS: Migrations = &[
         "finding_events",
         include_str!("../../migrations/sqlite/0004_finding_events.sql"),
     ),
+    (
+        5,
+        "import_and_list",
+        include_str!("../../migrations/sqlite/0005_import_and_list.sql"),
+    ),
 ];
 
 const POSTGRES_MIGRATIONS: Migrations = &[
@@ -169,6 +209,11 @@ const POSTGRES_MIGRATIONS: Migrations = &[
         4,
         "finding_events",
         include_str!("../../migrations/postgres/0004_finding_events.sql"),
+    ),
+    (
+        5,
+        "import_and_list",
+        include_str!("../../migrations/postgres/0005_import_and_list.sql"),
     ),
 ];
 
@@ -203,7 +248,16 @@ impl Db {
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(30));
+                .busy_timeout(Duration::from_secs(30))
+                // New databases only (SQLite fixes it at creation): a finding row is 1-3 KB,
+                // and 4 KiB pages hold one such row each with the rest of the page unused.
+                .page_size(16384)
+                // SQLite's default page cache (2 MB) makes a large import re-read the pages it
+                // just wrote from the WAL with a syscall each; 64 MiB per connection at most
+                // (it grows only as pages are used). Reads of the main file go through mmap.
+                .pragma("cache_size", "-65536")
+                .pragma("mmap_size", "1073741824")
+                .pragma("temp_store", "memory");
             let pool = SqlitePoolOptions::new()
                 .max_connections(8)
                 .connect_with(options)
@@ -252,16 +306,16 @@ impl Db {
 
     /// A read outside any explicit transaction.
     pub async fn fetch_all(&self, sql: &str, params: &[Param]) -> Result<Vec<DbRow>, HubError> {
-        let (sql, params) = native(self.backend(), sql, params);
+        let (sql, params) = native(self.backend(), sql, params)?;
         let params = &params;
         Ok(match self {
-            Db::Sqlite(pool) => bind_all!(&*sql, params)
+            Db::Sqlite(pool) => bind_all!(&*sql, params, no_arrays)
                 .fetch_all(pool)
                 .await?
                 .into_iter()
                 .map(DbRow::Sqlite)
                 .collect(),
-            Db::Postgres(pool) => bind_all!(&*sql, params)
+            Db::Postgres(pool) => bind_all!(&*sql, params, arrays)
                 .fetch_all(pool)
                 .await?
                 .into_iter()
@@ -271,14 +325,14 @@ impl Db {
     }
 
     pub async fn execute(&self, sql: &str, params: &[Param]) -> Result<u64, HubError> {
-        let (sql, params) = native(self.backend(), sql, params);
+        let (sql, params) = native(self.backend(), sql, params)?;
         let params = &params;
         Ok(match self {
-            Db::Sqlite(pool) => bind_all!(&*sql, params)
+            Db::Sqlite(pool) => bind_all!(&*sql, params, no_arrays)
                 .execute(pool)
                 .await?
                 .rows_affected(),
-            Db::Postgres(pool) => bind_all!(&*sql, params)
+            Db::Postgres(pool) => bind_all!(&*sql, params, arrays)
                 .execute(pool)
                 .await?
                 .rows_affected(),
@@ -302,14 +356,14 @@ impl Tx {
     }
 
     pub async fn execute(&mut self, sql: &str, params: &[Param]) -> Result<u64, HubError> {
-        let (sql, params) = native(self.backend(), sql, params);
+        let (sql, params) = native(self.backend(), sql, params)?;
         let params = &params;
         Ok(match self {
-            Tx::Sqlite(tx) => bind_all!(&*sql, params)
+            Tx::Sqlite(tx) => bind_all!(&*sql, params, no_arrays)
                 .execute(&mut **tx)
                 .await?
                 .rows_affected(),
-            Tx::Postgres(tx) => bind_all!(&*sql, params)
+            Tx::Postgres(tx) => bind_all!(&*sql, params, arrays)
                 .execute(&mut **tx)
                 .await?
                 .rows_affected(),
@@ -317,16 +371,16 @@ impl Tx {
     }
 
     pub async fn fetch_all(&mut self, sql: &str, params: &[Param]) -> Result<Vec<DbRow>, HubError> {
-        let (sql, params) = native(self.backend(), sql, params);
+        let (sql, params) = native(self.backend(), sql, params)?;
         let params = &params;
         Ok(match self {
-            Tx::Sqlite(tx) => bind_all!(&*sql, params)
+            Tx::Sqlite(tx) => bind_all!(&*sql, params, no_arrays)
                 .fetch_all(&mut **tx)
                 .await?
                 .into_iter()
                 .map(DbRow::Sqlite)
                 .collect(),
-            Tx::Postgres(tx) => bind_all!(&*sql, params)
+            Tx::Postgres(tx) => bind_all!(&*sql, params, arrays)
                 .fetch_all(&mut **tx)
                 .await?
                 .into_iter()
@@ -416,9 +470,14 @@ fn native<'a>(
     backend: Backend,
     sql: &'a str,
     params: &'a [Param],
-) -> (Cow<'a, str>, Vec<&'a Param>) {
+) -> Result<(Cow<'a, str>, Vec<&'a Param>), HubError> {
     if backend == Backend::Postgres {
-        return (Cow::Borrowed(sql), params.iter().collect());
+        return Ok((Cow::Borrowed(sql), params.iter().collect()));
+    }
+    if params.iter().any(Param::is_array) {
+        return Err(HubError::Database(format!(
+            "array parameters are PostgreSQL-only: `{sql}`"
+        )));
     }
     let mut out = String::with_capacity(sql.len());
     let mut ordered = Vec::with_capacity(params.len());
@@ -441,7 +500,7 @@ fn native<'a>(
         rest = &tail[1 + digits..];
     }
     out.push_str(rest);
-    (Cow::Owned(out), ordered)
+    Ok((Cow::Owned(out), ordered))
 }
 
 /// `$first, $first+1, …` placeholders for an `IN (…)` list of `n` values.

@@ -7,6 +7,7 @@
 //! embedded in the binary and applied on connect.
 
 pub mod context;
+mod count;
 pub mod db;
 pub mod history;
 pub mod import;
@@ -30,6 +31,7 @@ pub use import::{ImportOutcome, ImportRequest};
 pub struct Store {
     db: Db,
     triage: TriagePolicy,
+    counts: count::CountCache,
 }
 
 /// Which endpoint an import came through.
@@ -45,6 +47,7 @@ impl Store {
         Ok(Store {
             db: Db::connect(url).await?,
             triage: TriagePolicy::default(),
+            counts: count::CountCache::default(),
         })
     }
 

@@ -208,7 +208,7 @@ impl Store {
             .await
     }
 
-    /// Lists `resource` rows matching `filter`, ordered by `order` (SQL).
+    /// Lists `resource` rows matching `filter`, ordered by `order` (SQL ending with `id`).
     pub async fn list_where(
         &self,
         resource: Resource,
@@ -219,22 +219,17 @@ impl Store {
     ) -> Result<Page, HubError> {
         let table = resource.table();
         let clause = filter.sql();
-        let count = self
-            .db()
-            .fetch_all(
-                &format!("SELECT COUNT(*) AS n FROM {table}{clause}"),
-                &filter.params,
-            )
-            .await?
-            .first()
-            .map(|r| r.i64("n"))
-            .transpose()?
-            .unwrap_or(0);
+        let count = self.count(table, &clause, &filter.params).await?;
         let mut page = filter;
         let limit = page.bind(limit.into());
         let offset = page.bind(offset.into());
-        let sql =
-            format!("SELECT * FROM {table}{clause} ORDER BY {order} LIMIT {limit} OFFSET {offset}");
+        // The page's ids first, then their rows: skipping `offset` rows then walks an index
+        // instead of whole rows (a finding carries its description and parsed detail).
+        // `order` ends with `id`, so both orderings agree.
+        let sql = format!(
+            "SELECT * FROM {table} WHERE id IN (SELECT id FROM {table}{clause} \
+             ORDER BY {order} LIMIT {limit} OFFSET {offset}) ORDER BY {order}"
+        );
         let rows = self.db().fetch_all(&sql, &page.params).await?;
         let mut results = rows
             .iter()

@@ -16,18 +16,18 @@ use gatehouse_vuln::Scheme;
 const FILES: &[(&str, &[Scheme])] = &[
     ("semver-versions.txt", &[Scheme::SemVer, Scheme::Go]),
     ("maven-versions.txt", &[Scheme::Maven]),
-    // ("maven-versions-generated.txt", &[Scheme::Maven]),
+    ("maven-versions-generated.txt", &[Scheme::Maven]),
     ("pypi-versions.txt", &[Scheme::Pep440]),
-    // ("pypi-versions-generated.txt", &[Scheme::Pep440]),
+    ("pypi-versions-generated.txt", &[Scheme::Pep440]),
     ("nuget-versions.txt", &[Scheme::NuGet]),
     ("packagist-versions.txt", &[Scheme::Packagist]),
     ("packagist-versions-generated.txt", &[Scheme::Packagist]),
     ("rubygems-versions.txt", &[Scheme::RubyGems]),
     ("rubygems-versions-generated.txt", &[Scheme::RubyGems]),
     ("debian-versions.txt", &[Scheme::Debian]),
-    // ("debian-versions-generated.txt", &[Scheme::Debian]),
+    ("debian-versions-generated.txt", &[Scheme::Debian]),
     ("alpine-versions.txt", &[Scheme::Alpine]),
-    // ("alpine-versions-generated.txt", &[Scheme::Alpine]),
+    ("alpine-versions-generated.txt", &[Scheme::Alpine]),
     ("redhat-versions.txt", &[Scheme::Rpm]),
 ];
 

@@ -1,5 +1,6 @@
-//! The published ordering vectors of google/osv-scanner (Apache-2.0 test data, stored byte-exact
-//! under `tests/fixtures/versions/`, see ORIGIN.md there), run through our schemes.
+//! The published ordering vectors of google/osv-scanner and its successor google/osv-scalibr
+//! (Apache-2.0 test data, stored byte-exact under `tests/fixtures/versions/`, see ORIGIN.md
+//! there), run through our schemes.
 //!
 //! Every line `A OP B` is checked both ways round (`A OP B` and `B OP' A`) under each scheme its
 //! file is used for, as osv-scanner itself uses it. All failures are collected and printed. A line
@@ -29,6 +30,9 @@ const FILES: &[(&str, &[Scheme])] = &[
     ("alpine-versions.txt", &[Scheme::Alpine]),
     ("alpine-versions-generated.txt", &[Scheme::Alpine]),
     ("redhat-versions.txt", &[Scheme::Rpm]),
+    // The newest copies, from google/osv-scalibr (where osv-scanner's comparison code moved).
+    ("osv-scalibr/alpine-versions.txt", &[Scheme::Alpine]),
+    ("osv-scalibr/redhat-versions.txt", &[Scheme::Rpm]),
 ];
 
 /// Lines deliberately not followed: `(file, scheme, line, reason)`. Keep this short; each entry
@@ -97,8 +101,69 @@ const EXCEPTIONS: &[(&str, Scheme, &str, &str)] = &[
         "1.2.3.# = 1.2.3.1",
         PHP_HASH,
     ),
+    // Alpine: versions apk rejects. We follow apk-tools 2's version.c (Alpine's apk through
+    // 3.22, and the apk that produced osv-scanner's generated Alpine vectors): the walk stops
+    // at the first rejected token and `TOKEN_INVALID` is the lowest token kind, so the version
+    // that stops there sorts after the one that goes on or ends. osv-scalibr's newest file
+    // follows its own Go port here; its comments say Alpine 3.x's apk orders the first five
+    // the other way round, and osv-scanner's earlier copy (`alpine-versions.txt` above) says
+    // `1 < 1-ruff` as we do. In the last two, one version goes on with `.` (another number
+    // part) where the other has a letter; apk-tools 2 ranks the number part higher, as for
+    // `1.2.1` > `1.2a`.
+    (
+        "osv-scalibr/alpine-versions.txt",
+        Scheme::Alpine,
+        "1-r-0 < 1-r0",
+        APK2_INVALID,
+    ),
+    (
+        "osv-scalibr/alpine-versions.txt",
+        Scheme::Alpine,
+        "1-r-1 < 1-r0",
+        APK2_INVALID,
+    ),
+    (
+        "osv-scalibr/alpine-versions.txt",
+        Scheme::Alpine,
+        "1.2.0A < 1.2.0d",
+        APK2_INVALID,
+    ),
+    (
+        "osv-scalibr/alpine-versions.txt",
+        Scheme::Alpine,
+        "1.2.0D < 1.2.0d",
+        APK2_INVALID,
+    ),
+    (
+        "osv-scalibr/alpine-versions.txt",
+        Scheme::Alpine,
+        "1 > 1-ruff",
+        APK2_INVALID,
+    ),
+    (
+        "osv-scalibr/alpine-versions.txt",
+        Scheme::Alpine,
+        "1-ruff2 = 1--ruff1",
+        APK2_INVALID,
+    ),
+    (
+        "osv-scalibr/alpine-versions.txt",
+        Scheme::Alpine,
+        "0.r1 < 0r2",
+        APK2_DOT_LETTER,
+    ),
+    (
+        "osv-scalibr/alpine-versions.txt",
+        Scheme::Alpine,
+        "0.8.21.r2 < 0.8.21r2",
+        APK2_DOT_LETTER,
+    ),
 ];
 
+const APK2_INVALID: &str =
+    "apk-tools 2 ranks a version that hits a rejected token above one that goes on or ends";
+const APK2_DOT_LETTER: &str =
+    "apk-tools 2 ranks a further number part ('.') above a letter at the same place";
 const MAVEN_GA: &str = "maven-artifact's ComparableVersion orders 1-ga-1 before 1-1";
 const COMPOSER_PAD: &str = "Composer pads versions to four numbers before version_compare";
 const PHP_HASH: &str =

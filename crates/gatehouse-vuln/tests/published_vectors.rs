@@ -46,6 +46,21 @@ const EXCEPTIONS: &[(&str, Scheme, &str, &str)] = &[
         "1-1 = 1-ga-1",
         MAVEN_GA,
     ),
+    // Maven: the generated file was made with maven-artifact 3.8.6. MNG-7644 (3.8.7, 3.9.0)
+    // reads `.X1` like `-X1`, so `1.0.0.RC8-beta` is `1-rc-8-beta` and sorts before
+    // `1.0.0-RC16`; 3.8.7 (run here) and 3.9 order both pairs the other way round.
+    (
+        "maven-versions-generated.txt",
+        Scheme::Maven,
+        "1.0.0-RC16 < 1.0.0.RC8-beta",
+        MNG_7644,
+    ),
+    (
+        "maven-versions-generated.txt",
+        Scheme::Maven,
+        "1.0.0-gradle-rework-beta3 < 1.0.0.RC7-3",
+        MNG_7644,
+    ),
     // Packagist: osv-scanner's vectors are PHP's raw `version_compare` on the strings as
     // written. Composer first normalizes every version to four numeric parts (`1.0` is
     // `1.0.0.0`, `v3.0.0-beta` is `3.0.0.0-beta`), so these pairs are ordered the other way
@@ -164,6 +179,7 @@ const APK2_INVALID: &str =
     "apk-tools 2 ranks a version that hits a rejected token above one that goes on or ends";
 const APK2_DOT_LETTER: &str =
     "apk-tools 2 ranks a further number part ('.') above a letter at the same place";
+const MNG_7644: &str = "maven-artifact 3.8.7+ (MNG-7644) reads .RC8 as -RC8; the file is 3.8.6";
 const MAVEN_GA: &str = "maven-artifact's ComparableVersion orders 1-ga-1 before 1-1";
 const COMPOSER_PAD: &str = "Composer pads versions to four numbers before version_compare";
 const PHP_HASH: &str =

@@ -61,15 +61,21 @@ impl Item {
 ///
 /// Maven ranks numbers above sub-lists above qualifiers, but compares a missing item as the
 /// null of whatever it meets (`0`, the release qualifier, an empty list). Those two rules are
-/// not transitive: `1-beta` < `1` < `1.x.4` but `1-beta` > `1.x.4` in `ComparableVersion`. Here
-/// the missing item has one place: after every qualifier and sub-list that Maven puts before a
-/// release, and before every one it puts after it, and a `0` followed by more items ranks above
-/// it. Verdicts differ from Maven's only where a qualifier stands between dots (`1.x.4` >
-/// `1-beta`, `1.0.beta.4` > `1`), never for numbers, `-qualifier` or `-number` suffixes.
+/// not transitive: `1-beta` < `1` < `1.x.4` but `1-beta` > `1.x.4`, and `1.0.beta.4` < `1` <
+/// `1-1` but `1.0.beta.4` > `1-1` in `ComparableVersion`. Here the missing item has one place:
+/// after every qualifier and sub-list that Maven puts before a release, and before every one it
+/// puts after it. A `0` ranks by what follows it, as Maven's comparison with a missing item
+/// skips it: before the missing item (just above pre-release qualifiers and sub-lists) when the
+/// next item that is not a `0` or a release qualifier is a pre-release one (`3.7.0.rc.3` <
+/// `3.7.0`, as in Maven), else above everything but other numbers. Verdicts differ from
+/// Maven's only where a qualifier stands between dots (`1.x.4` > `1-beta`, `1.0.beta.4` <
+/// `1-1`), never for numbers, `-qualifier` or `-number` suffixes.
 #[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Group {
     QualifierBeforeRelease,
     ListBeforeRelease,
+    /// A `0` whose next item, past `0`s and release qualifiers, ranks before a release.
+    ZeroBeforeRelease,
     /// Missing, the release qualifiers (`""`, `ga`, `final`, `release`) and lists of them.
     Null,
     QualifierAfterRelease,
@@ -96,23 +102,45 @@ fn group(item: Option<&Item>) -> Group {
     }
 }
 
-/// Two items (either may be missing): by group, then numbers by value, qualifiers by rank, lists
-/// item by item. A total order.
-fn cmp_items(a: Option<&Item>, b: Option<&Item>) -> Ordering {
-    group(a).cmp(&group(b)).then_with(|| match (a, b) {
-        (Some(Item::Int(x)), Some(Item::Int(y))) => cmp_digits(x, y),
-        (Some(Item::Str(x)), Some(Item::Str(y))) => {
-            comparable_qualifier(x).cmp(&comparable_qualifier(y))
+/// The group of the item at `i` of `list` (missing past its end); a `0` looks ahead.
+fn group_at(list: &[Item], i: usize) -> Group {
+    match list.get(i) {
+        Some(Item::Int(v)) if v.trim_start_matches('0').is_empty() => {
+            let next = list
+                .iter()
+                .skip(i + 1)
+                .map(|item| group(Some(item)))
+                .find(|g| !matches!(g, Group::Zero | Group::Null));
+            match next {
+                Some(Group::QualifierBeforeRelease | Group::ListBeforeRelease) => {
+                    Group::ZeroBeforeRelease
+                }
+                _ => Group::Zero,
+            }
         }
-        (Some(Item::List(x)), Some(Item::List(y))) => cmp_lists(x, y),
-        // The rest of one group is the Null group: all equal.
-        _ => Ordering::Equal,
-    })
+        item => group(item),
+    }
+}
+
+/// The items at `i` of two lists (either may be missing): by group, then numbers by value,
+/// qualifiers by rank, lists item by item. A total order.
+fn cmp_at(a: &[Item], b: &[Item], i: usize) -> Ordering {
+    group_at(a, i)
+        .cmp(&group_at(b, i))
+        .then_with(|| match (a.get(i), b.get(i)) {
+            (Some(Item::Int(x)), Some(Item::Int(y))) => cmp_digits(x, y),
+            (Some(Item::Str(x)), Some(Item::Str(y))) => {
+                comparable_qualifier(x).cmp(&comparable_qualifier(y))
+            }
+            (Some(Item::List(x)), Some(Item::List(y))) => cmp_lists(x, y),
+            // The rest of one group is the Null group: all equal.
+            _ => Ordering::Equal,
+        })
 }
 
 fn cmp_lists(a: &[Item], b: &[Item]) -> Ordering {
     (0..a.len().max(b.len()))
-        .map(|i| cmp_items(a.get(i), b.get(i)))
+        .map(|i| cmp_at(a, b, i))
         .find(|o| o.is_ne())
         .unwrap_or(Ordering::Equal)
 }
@@ -343,7 +371,8 @@ mod tests {
         // Maven: `1-beta` < `1` < `1.x.4` < `1-beta` (fuzz/artifacts-found/fuzz_versions/).
         check_sorted("maven cycle", compare, &["1-beta", "1", "1.x.4"]);
         // Maven: `1.0.beta.4` < `1` (0 = nothing, beta < release) < `1-1` < `1.0.beta.4`.
-        check_sorted("maven zero cycle", compare, &["1", "1-1", "1.0.beta.4"]);
+        // Real versions have the first shape (`3.7.0.rc.3` < `3.7.0`), so the last link breaks.
+        check_sorted("maven zero cycle", compare, &["1.0.beta.4", "1", "1-1"]);
         check(
             "maven kept",
             compare,
@@ -352,6 +381,16 @@ mod tests {
                 ("1.sp.1", "<", "1.0.1"),
                 ("1-1", "<", "1.0.1"),
                 ("1.0.alpha.1", "<", "1.1"),
+                // osv-scanner's generated vectors, as maven-artifact 3.8.7 orders them.
+                ("3.7.0.rc.3", "<", "3.7.0"),
+                ("3.0.0.alpha.5.0.5.1", "<", "3.0.0"),
+                ("3.1.0", "<", "3.1.0.0.pre"),
+                ("3.0.0.alpha.3", "<", "3.0.0.alpha.3.1.pre"),
+                ("1.0.0.rc.1", "<", "1.0.0.sp.1"),
+                ("1.0.0.alpha", "<", "1.0.0.0.1"),
+                ("1.0.0.0.alpha", "<", "1.0.0.beta"),
+                ("1.0.beta.4", "<", "1-1"), // Maven: `>`; see `Group`
+                ("1.0.ga.alpha", "<", "1"),
             ],
         );
     }

@@ -48,7 +48,8 @@ const EXCEPTIONS: &[(&str, Scheme, &str, &str)] = &[
     ),
     // Maven: the generated file was made with maven-artifact 3.8.6. MNG-7644 (3.8.7, 3.9.0)
     // reads `.X1` like `-X1`, so `1.0.0.RC8-beta` is `1-rc-8-beta` and sorts before
-    // `1.0.0-RC16`; 3.8.7 (run here) and 3.9 order both pairs the other way round.
+    // `1.0.0-RC16`, and `2.9.0.RC1` is `2.9-rc-1`, below `2.9.0-1`; 3.8.7 (run here) and 3.9
+    // order these pairs the other way round.
     (
         "maven-versions-generated.txt",
         Scheme::Maven,
@@ -59,6 +60,12 @@ const EXCEPTIONS: &[(&str, Scheme, &str, &str)] = &[
         "maven-versions-generated.txt",
         Scheme::Maven,
         "1.0.0-gradle-rework-beta3 < 1.0.0.RC7-3",
+        MNG_7644,
+    ),
+    (
+        "maven-versions-generated.txt",
+        Scheme::Maven,
+        "2.9.0-1 < 2.9.0.RC1",
         MNG_7644,
     ),
     // Packagist: osv-scanner's vectors are PHP's raw `version_compare` on the strings as

@@ -36,7 +36,9 @@ pub(crate) fn parse(input: &str) -> Version<'_> {
     if rest.is_empty() && core.len() < s.len() {
         rest = s.get(core.len()..).unwrap_or("");
     }
-    let rest = rest.trim_start_matches(['-', '.']);
+    // One separator: `-` is also an identifier character (`1.0.0--.-` has the identifiers
+    // `-` and `-`).
+    let rest = rest.strip_prefix(['-', '.']).unwrap_or(rest);
     let core = if core.is_empty() {
         Vec::new()
     } else {
@@ -153,6 +155,11 @@ mod tests {
                 ("1.2.3", "<", "1.2.3.1"),
                 ("1.2.3.0", "=", "1.2.3"),
                 ("not-a-version", "<", "0.0.0"),
+                // Hyphens are identifier characters (node-semver agrees).
+                ("11.10.1--.-", "<", "11.10.1"),
+                ("0.1.1---.1.x-y", ">", "0.1.1-11"),
+                ("1.0.0--", ">", "1.0.0-1"),
+                ("1.0.0--", "<", "1.0.0-a"),
             ],
         );
     }

@@ -114,6 +114,33 @@ const EXCEPTIONS: &[(&str, Scheme, &str, &str)] = &[
         "v6.6 < v6.6.0-beta",
         COMPOSER_PAD,
     ),
+    // Packagist: Composer also spells the stability suffix out before comparing (`ALPHA.1` is
+    // `alpha1`, `BETA.1` `beta1`, `-stable` is dropped; composer/semver's VersionParser, run
+    // here); raw `version_compare` ranks `ALPHA` and `stable` as unknown words instead.
+    (
+        "packagist-versions-generated.txt",
+        Scheme::Packagist,
+        "v1.9.0-ALPHA.1 = v1.9.0-BETA.1",
+        COMPOSER_STABILITY,
+    ),
+    (
+        "packagist-versions-generated.txt",
+        Scheme::Packagist,
+        "v1.9.0-BETA.1 < v1.9.0-ALPHA.2",
+        COMPOSER_STABILITY,
+    ),
+    (
+        "packagist-versions-generated.txt",
+        Scheme::Packagist,
+        "v1.9.0-ALPHA.2 = v1.9.0-BETA.2",
+        COMPOSER_STABILITY,
+    ),
+    (
+        "packagist-versions-generated.txt",
+        Scheme::Packagist,
+        "5.1.0-stable < 5.1.0-beta2",
+        COMPOSER_STABILITY,
+    ),
     // Packagist: PHP ranks a `#` part equal to every number, which is not transitive: the same
     // file also says `1.2.3.# = 1.2.3` while `1.2.3 < 1.2.3.1`. No total order can satisfy all
     // three; Composer rejects `1.2.3.#` as a version anyway. We keep `1.2.3.# = 1.2.3`.
@@ -189,6 +216,8 @@ const APK2_DOT_LETTER: &str =
 const MNG_7644: &str = "maven-artifact 3.8.7+ (MNG-7644) reads .RC8 as -RC8; the file is 3.8.6";
 const MAVEN_GA: &str = "maven-artifact's ComparableVersion orders 1-ga-1 before 1-1";
 const COMPOSER_PAD: &str = "Composer pads versions to four numbers before version_compare";
+const COMPOSER_STABILITY: &str =
+    "Composer spells stability suffixes out (ALPHA.1 is alpha1, stable is dropped) first";
 const PHP_HASH: &str =
     "PHP's '#' equals every number: intransitive, not a version Composer accepts";
 

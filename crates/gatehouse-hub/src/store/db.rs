@@ -514,6 +514,43 @@ fn native<'a>(
     Ok((Cow::Owned(out), ordered))
 }
 
+/// Values one `IN` list of [`in_ids`]/[`in_texts`] takes: PostgreSQL binds them as one array.
+pub fn in_chunk(backend: Backend) -> usize {
+    match backend {
+        Backend::Postgres => 20_000,
+        Backend::Sqlite => 2000,
+    }
+}
+
+/// `IN (…)` over `ids` as the backend takes it best, parameters numbered from `first`:
+/// PostgreSQL `= ANY($first)` with one array, SQLite a placeholder per value.
+pub fn in_ids(backend: Backend, first: usize, ids: &[i64]) -> (String, Vec<Param>) {
+    match backend {
+        Backend::Postgres => (
+            format!("= ANY(${first})"),
+            vec![Param::Ints(ids.iter().map(|id| Some(*id)).collect())],
+        ),
+        Backend::Sqlite => (
+            format!("IN ({})", placeholders(first, ids.len())),
+            ids.iter().map(|id| Param::from(*id)).collect(),
+        ),
+    }
+}
+
+/// [`in_ids`] for text values.
+pub fn in_texts(backend: Backend, first: usize, values: &[String]) -> (String, Vec<Param>) {
+    match backend {
+        Backend::Postgres => (
+            format!("= ANY(${first})"),
+            vec![Param::Texts(values.iter().cloned().map(Some).collect())],
+        ),
+        Backend::Sqlite => (
+            format!("IN ({})", placeholders(first, values.len())),
+            values.iter().map(|v| Param::from(v.as_str())).collect(),
+        ),
+    }
+}
+
 /// `$first, $first+1, …` placeholders for an `IN (…)` list of `n` values.
 pub fn placeholders(first: usize, n: usize) -> String {
     (first..first + n)

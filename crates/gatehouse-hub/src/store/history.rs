@@ -11,9 +11,7 @@ use serde_json::{Map, Value, json};
 use crate::HubError;
 use crate::prepare::SEVERITIES;
 use crate::store::Store;
-use crate::store::db::{Param, Tx, placeholders};
-
-const IDS_PER_STATEMENT: usize = 2000;
+use crate::store::db::{Param, Tx, in_chunk, in_ids};
 
 /// The events trends count, in response order.
 pub const EVENTS: [&str; 5] = [
@@ -46,17 +44,17 @@ pub async fn record_if(
     condition: &str,
     now: DateTime<Utc>,
 ) -> Result<(), HubError> {
-    for chunk in ids.chunks(IDS_PER_STATEMENT) {
+    for chunk in ids.chunks(in_chunk(tx.backend())) {
+        let (in_list, list_params) = in_ids(tx.backend(), 4, chunk);
         let sql = format!(
             "INSERT INTO finding_events (finding_id, product_id, severity, event, delta, at, day) \
              SELECT id, product_id, severity, $1, \
              (CASE WHEN {after} THEN 1 ELSE 0 END) - (CASE WHEN {before} THEN 1 ELSE 0 END), \
-             $2, $3 FROM findings WHERE NOT duplicate AND ({condition}) AND id IN ({}) \
-             ORDER BY id",
-            placeholders(4, chunk.len())
+             $2, $3 FROM findings WHERE NOT duplicate AND ({condition}) AND id {in_list} \
+             ORDER BY id"
         );
         let mut params: Vec<Param> = vec![event.into(), now.into(), now.date_naive().into()];
-        params.extend(chunk.iter().map(|id| Param::from(*id)));
+        params.extend(list_params);
         tx.execute(&sql, &params).await?;
     }
     Ok(())

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use crate::HubError;
 use crate::prepare::{NewFinding, numerical_severity};
 use crate::store::context::Context;
-use crate::store::db::{Backend, Param, Tx, placeholders};
+use crate::store::db::{Backend, Param, Tx, in_chunk, in_ids, in_texts, placeholders};
 
 /// Rows per multi-row statement: 31 parameters each stays under SQLite's 32,766 and
 /// PostgreSQL's 65,535 bind limits.
@@ -341,13 +341,11 @@ pub async fn update_ids(
     ids: &[i64],
 ) -> Result<u64, HubError> {
     let mut changed = 0;
-    for chunk in ids.chunks(IDS_PER_STATEMENT) {
-        let sql = format!(
-            "UPDATE findings SET {set} WHERE id IN ({})",
-            placeholders(params.len() + 1, chunk.len())
-        );
+    for chunk in ids.chunks(in_chunk(tx.backend())) {
+        let (in_list, list_params) = in_ids(tx.backend(), params.len() + 1, chunk);
+        let sql = format!("UPDATE findings SET {set} WHERE id {in_list}");
         let mut all = params.to_vec();
-        all.extend(chunk.iter().map(|id| Param::from(*id)));
+        all.extend(list_params);
         changed += tx.execute(&sql, &all).await?;
     }
     Ok(changed)
@@ -382,7 +380,7 @@ pub async fn originals(
 ) -> Result<HashMap<String, i64>, HubError> {
     let mut found = HashMap::new();
     let (scope, scope_params) = scope_sql(ctx);
-    for chunk in keys.chunks(IDS_PER_STATEMENT) {
+    for chunk in keys.chunks(in_chunk(tx.backend())) {
         let mut params = scope_params.clone();
         let mut sql = format!(
             "SELECT {column} AS k, MIN(id) AS id FROM findings WHERE {scope} \
@@ -392,11 +390,9 @@ pub async fn originals(
             params.push(scan_type.into());
             sql.push_str(&format!(" AND scan_type = ${}", params.len()));
         }
-        sql.push_str(&format!(
-            " AND {column} IN ({}) GROUP BY {column}",
-            placeholders(params.len() + 1, chunk.len())
-        ));
-        params.extend(chunk.iter().map(|k| Param::from(k.as_str())));
+        let (in_list, list_params) = in_texts(tx.backend(), params.len() + 1, chunk);
+        sql.push_str(&format!(" AND {column} {in_list} GROUP BY {column}"));
+        params.extend(list_params);
         for r in tx.fetch_all(&sql, &params).await? {
             found.insert(r.text("k")?, r.i64("id")?);
         }

@@ -271,6 +271,11 @@ pub fn stat(body: &Value, part: &str, severity: &str, flag: &str) -> i64 {
         .unwrap_or_else(|| panic!("statistics.{part}.{severity}.{flag} missing in {body}"))
 }
 
+/// A reimport's totals, `[created, closed, reactivated, untouched]`.
+pub fn totals(body: &Value) -> [i64; 4] {
+    ["created", "closed", "reactivated", "untouched"].map(|action| delta(body, action, "total"))
+}
+
 /// `statistics.delta.<action>.total.<flag>` of a reimport.
 pub fn delta(body: &Value, action: &str, flag: &str) -> i64 {
     body["statistics"]["delta"][action]["total"][flag]

@@ -5,7 +5,8 @@
 mod common;
 
 use common::{
-    Backend, Hub, delta, form, reimport_form, sarif_form, start, stat, test_id, trivy_form,
+    Backend, Hub, delta, form, reimport_form, sarif_form, start, start_on, stat, test_id,
+    trivy_form,
 };
 use gatehouse_hub::client::{self, MultipartBody};
 use serde_json::json;
@@ -20,6 +21,7 @@ on_both_backends!(
     second_engagement_import_marks_duplicates_of_originals,
     unknown_product_without_auto_create_is_400,
     lists_paginate_and_filter,
+    list_counts_follow_writes_of_other_processes,
     same_cve_from_two_scanners_is_one_open_finding,
     failure_mid_import_rolls_back_everything,
     concurrent_imports_into_one_product_count_exactly,
@@ -335,6 +337,34 @@ async fn unknown_product_without_auto_create_is_400(backend: Backend) {
     assert_eq!(response.status, 400);
     assert_eq!(response.body, json!(["Test \"999\" does not exist"]));
     nothing_written(&hub).await;
+}
+
+/// Counts are reused while the database is unchanged (PostgreSQL snapshot, SQLite
+/// `data_version`); a commit by another hub on the same database (another process) must show at
+/// once, however many times the same query was answered before.
+async fn list_counts_follow_writes_of_other_processes(backend: Backend) {
+    let hub = start(backend).await;
+    hub.import(sarif_form("sarif-full.sarif")).await;
+    let other = start_on(backend, hub.url.clone(), None).await;
+    let query = "/api/v2/findings/?active=true&limit=1";
+    for _ in 0..3 {
+        assert_eq!(hub.count(query).await, 5);
+    }
+    other
+        .import(form("SARIF", "P2", "E1", "sarif-full.sarif"))
+        .await;
+    assert_eq!(hub.count(query).await, 10);
+    assert_eq!(other.count(query).await, 10);
+    let test = test_id(
+        &hub.import(form("SARIF", "P3", "E1", "sarif-full.sarif"))
+            .await,
+    );
+    assert_eq!(other.count(query).await, 15);
+    // A reimport of a subset closes findings: the cached count of the writer drops too.
+    hub.reimport(reimport_form("SARIF", test, "sarif-subset.sarif"))
+        .await;
+    assert!(other.count(query).await < 15);
+    assert_eq!(other.count(query).await, hub.count(query).await);
 }
 
 async fn lists_paginate_and_filter(backend: Backend) {

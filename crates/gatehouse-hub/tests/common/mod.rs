@@ -82,6 +82,12 @@ pub async fn fresh_database(backend: Backend) -> (String, Option<tempfile::TempD
 
 pub async fn start(backend: Backend) -> Hub {
     let (url, dir) = fresh_database(backend).await;
+    start_on(backend, url, dir).await
+}
+
+/// A hub on the database at `url` (`dir` keeps a SQLite file's directory alive): a second hub on
+/// the same database stands for another process writing to it.
+pub async fn start_on(backend: Backend, url: String, dir: Option<tempfile::TempDir>) -> Hub {
     let store = Store::connect(&url).await.expect("connect store");
     let database_url = url.clone();
     let token = store.create_token("ci").await.expect("token");

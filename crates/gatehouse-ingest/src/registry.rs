@@ -17,7 +17,9 @@ pub trait Parser: Sync {
     fn parse(&self, bytes: &[u8]) -> Result<Vec<Finding>, IngestError>;
 }
 
-/// `(DefectDojo scan_type, parser)`, one line per format.
+/// `(DefectDojo scan_type, parser)`, one line per format. The place in this table is the scan
+/// type's Test_Type id in the hub's API (`found_by`, `test_type`), which clients keep: new
+/// formats go last (the test `test_type_ids_never_move` holds the order).
 static REGISTRY: &[(&str, &dyn Parser)] = &[
     ("SARIF", &parsers::sarif::Sarif),
     ("Trivy Scan", &parsers::trivy::Trivy),
@@ -60,4 +62,46 @@ pub fn parser_for(scan_type: &str) -> Option<&'static dyn Parser> {
 /// Every supported `scan_type`, in registration order.
 pub fn scan_types() -> impl Iterator<Item = &'static str> {
     REGISTRY.iter().map(|(name, _)| *name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The hub serves each scan type's place here as its Test_Type id, and clients store those
+    /// ids: a format may be added at the end, never inserted, moved or removed.
+    #[test]
+    fn test_type_ids_never_move() {
+        let shipped = [
+            "SARIF",
+            "Trivy Scan",
+            "Anchore Grype",
+            "Checkov Scan",
+            "Semgrep JSON Report",
+            "Gitleaks Scan",
+            "Bandit Scan",
+            "OSV Scan",
+            "Snyk Scan",
+            "Generic Findings Import",
+            "NPM Audit Scan",
+            "NPM Audit v7+ Scan",
+            "Gosec Scanner",
+            "KICS Scan",
+            "TFSec Scan",
+            "Terrascan Scan",
+            "Nuclei Scan",
+            "Hadolint Dockerfile check",
+            "Trufflehog Scan",
+            "Trufflehog3 Scan",
+            "Dependency Check Scan",
+            "ZAP Scan",
+            "CycloneDX Scan",
+            "Gatehouse JSON",
+        ];
+        let now: Vec<&str> = scan_types().take(shipped.len()).collect();
+        assert_eq!(
+            now, shipped,
+            "a shipped scan type moved: append new formats at the end"
+        );
+    }
 }

@@ -2,14 +2,35 @@
 //! and field error texts, and typed field accessors that name the field on a bad value.
 
 use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
 use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse as _, Response};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{Map, Value, json};
 
 use crate::HubError;
 
 /// The body as JSON, or DRF's 415/400 status and body.
+/// A JSON request body, as an extractor: a wrong content type is DRF's 415, malformed JSON its
+/// 400, both as JSON bodies. Put it after [`super::auth::Authed`], so an unauthenticated request
+/// is refused before its body is read.
+pub struct JsonBody(pub Value);
+
+impl<S: Send + Sync> FromRequest<S> for JsonBody {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Response> {
+        let headers = req.headers().clone();
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|e| e.into_response())?;
+        parse(&headers, &bytes)
+            .map(JsonBody)
+            .map_err(|(status, body)| super::json_response(status, body))
+    }
+}
+
 pub fn parse(headers: &HeaderMap, body: &Bytes) -> Result<Value, (StatusCode, Value)> {
     let content_type = headers
         .get(CONTENT_TYPE)

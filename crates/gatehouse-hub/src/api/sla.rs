@@ -4,7 +4,6 @@
 //! date, most overdue first. DefectDojo's `outside_of_sla=true` filter on the findings list
 //! selects the same findings.
 
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -13,8 +12,9 @@ use serde_json::{Map, Value};
 
 use super::auth::Authed;
 use super::json as body_json;
+use super::json::JsonBody;
 use super::list::{limits, page_response};
-use super::{AppState, get_one, json_response, respond};
+use super::{AppState, get_one, respond};
 use crate::HubError;
 use crate::store::read::{self, Resource};
 use crate::store::sla::SlaFields;
@@ -57,13 +57,8 @@ fn sla_fields(body: &Map<String, Value>) -> Result<SlaFields, HubError> {
 pub async fn create_sla_configuration(
     State(state): State<AppState>,
     Authed(user): Authed,
-    headers: HeaderMap,
-    body: Bytes,
+    JsonBody(body): JsonBody,
 ) -> Response {
-    let body = match body_json::parse(&headers, &body) {
-        Ok(body) => body,
-        Err((status, body)) => return json_response(status, body),
-    };
     respond(
         async {
             let fields = sla_fields(body_json::object(&body)?)?;
@@ -92,13 +87,8 @@ pub async fn patch_sla_configuration(
     State(state): State<AppState>,
     Authed(user): Authed,
     Path(id): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
+    JsonBody(body): JsonBody,
 ) -> Response {
-    let body = match body_json::parse(&headers, &body) {
-        Ok(body) => body,
-        Err((status, body)) => return json_response(status, body),
-    };
     respond(
         async {
             let id = body_json::path_id(&id)?;
@@ -129,13 +119,8 @@ pub async fn patch_product(
     State(state): State<AppState>,
     Authed(user): Authed,
     Path(id): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
+    JsonBody(body): JsonBody,
 ) -> Response {
-    let body = match body_json::parse(&headers, &body) {
-        Ok(body) => body,
-        Err((status, body)) => return json_response(status, body),
-    };
     respond(
         async {
             let id = body_json::path_id(&id)?;

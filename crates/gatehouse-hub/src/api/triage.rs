@@ -8,16 +8,16 @@
 //! * `POST /api/v2/findings/false_positive/?<findings filters>` (gatehouse: the same by filter
 //!   for false positives).
 
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::Utc;
 use serde_json::{Map, Value, json};
 
 use super::auth::Authed;
 use super::json as body_json;
-use super::{AppState, get_one, json_response, respond};
+use super::json::JsonBody;
+use super::{AppState, get_one, respond};
 use crate::HubError;
 use crate::store::read::Resource;
 use crate::triage::{Decision, DecisionPatch, Kind, Selection};
@@ -49,13 +49,8 @@ pub async fn patch_finding(
     State(state): State<AppState>,
     Authed(user): Authed,
     Path(id): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
+    JsonBody(body): JsonBody,
 ) -> Response {
-    let body = match body_json::parse(&headers, &body) {
-        Ok(body) => body,
-        Err((status, body)) => return json_response(status, body),
-    };
     respond(
         async {
             let id = body_json::path_id(&id)?;
@@ -115,13 +110,8 @@ pub async fn patch_finding(
 pub async fn create_risk_acceptance(
     State(state): State<AppState>,
     Authed(user): Authed,
-    headers: HeaderMap,
-    body: Bytes,
+    JsonBody(body): JsonBody,
 ) -> Response {
-    let body = match body_json::parse(&headers, &body) {
-        Ok(body) => body,
-        Err((status, body)) => return json_response(status, body),
-    };
     respond(
         async {
             let body = body_json::object(&body)?;
@@ -188,13 +178,8 @@ pub async fn patch_risk_acceptance(
     State(state): State<AppState>,
     Authed(user): Authed,
     Path(id): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
+    JsonBody(body): JsonBody,
 ) -> Response {
-    let body = match body_json::parse(&headers, &body) {
-        Ok(body) => body,
-        Err((status, body)) => return json_response(status, body),
-    };
     respond(
         async {
             let id = body_json::path_id(&id)?;
@@ -250,13 +235,8 @@ pub async fn accept_risks(
     State(state): State<AppState>,
     Authed(user): Authed,
     Query(query): Query2,
-    headers: HeaderMap,
-    body: Bytes,
+    JsonBody(body): JsonBody,
 ) -> Response {
-    let body = match body_json::parse(&headers, &body) {
-        Ok(body) => body,
-        Err((status, body)) => return json_response(status, body),
-    };
     respond(
         async {
             let Some(items) = body.as_array() else {
@@ -297,13 +277,8 @@ pub async fn false_positive(
     State(state): State<AppState>,
     Authed(user): Authed,
     Query(query): Query2,
-    headers: HeaderMap,
-    body: Bytes,
+    JsonBody(body): JsonBody,
 ) -> Response {
-    let body = match body_json::parse(&headers, &body) {
-        Ok(body) => body,
-        Err((status, body)) => return json_response(status, body),
-    };
     respond(
         async {
             let body = body_json::object(&body)?;

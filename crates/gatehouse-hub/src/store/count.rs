@@ -1,17 +1,20 @@
 //! Exact `count` of list pages, cached per query while the database is unchanged.
 //!
 //! DefectDojo's list responses carry an exact `count`; with a million findings a `COUNT(*)`
-//! reads a million index entries per request. On PostgreSQL the count is computed in one
-//! statement with `pg_current_snapshot()`, and reused for a request whose snapshot is the same
-//! text: equal snapshots see exactly the same committed transactions (an xid below `xmax` and
-//! not in progress has finished for good; xids are 64-bit, never reused), so the cached count
-//! is the count that request would compute. Any commit anywhere changes the snapshot, so a
-//! write invalidates every entry; read-only requests (token look-ups included) do not.
+//! reads a million index entries per request. So a count is kept per query, keyed by a version
+//! of the database read before counting, and reused by a request that reads the same version:
 //!
-//! On SQLite the version is `PRAGMA data_version` on a connection of its own that never writes:
-//! it changes whenever any other connection, of this process or another (`gatehouse import
-//! --database` beside `gatehouse serve`), commits. A version read before the count is computed
-//! keys the entry, so a commit in between makes the entry unreachable rather than stale.
+//! * PostgreSQL: `pg_current_snapshot()`. Equal snapshots see exactly the same committed
+//!   transactions (an xid below `xmax` and not in progress has finished for good; xids are
+//!   64-bit, never reused), and any commit anywhere changes it.
+//! * SQLite: `PRAGMA data_version` on a read-only connection of its own, which changes whenever
+//!   any other connection, of this process or another (`gatehouse import --database` beside
+//!   `gatehouse serve`), commits.
+//!
+//! A commit between reading the version and counting leaves an entry whose count is newer than
+//! its key: a request that still reads that old version began before the commit, and every
+//! later request reads a newer version. So a reused count never misses a commit made before the
+//! request began. Read-only requests (token look-ups included) change no version.
 
 use std::collections::HashMap;
 use std::str::FromStr as _;
@@ -79,47 +82,38 @@ impl Store {
         params: &[Param],
     ) -> Result<i64, HubError> {
         let count_sql = format!("SELECT COUNT(*) AS n FROM {table}{clause}");
-        let key = format!("{count_sql} {params:?}");
-        if !matches!(self.db(), Db::Postgres(_)) {
-            let Some(watcher) = &self.counts.sqlite_watcher else {
-                return first_i64(self.db().fetch_all(&count_sql, params).await?, "n");
-            };
-            let version: i64 = sqlx::query_scalar("PRAGMA data_version")
-                .fetch_one(watcher)
-                .await
-                .map_err(|e| HubError::Database(format!("PRAGMA data_version: {e}")))?;
-            let version = version.to_string();
-            if let Some(n) = self.counts.get(&key, &version) {
-                return Ok(n);
-            }
-            let n = first_i64(self.db().fetch_all(&count_sql, params).await?, "n")?;
-            self.counts.put(key, version, n);
-            return Ok(n);
-        }
-        let snapshot = self
-            .db()
-            .fetch_all("SELECT pg_current_snapshot()::text AS s", &[])
-            .await?
-            .first()
-            .map(|r| r.text("s"))
-            .transpose()?
-            .unwrap_or_default();
-        if let Some(n) = self.counts.get(&key, &snapshot) {
-            return Ok(n);
-        }
-        let rows = self
-            .db()
-            .fetch_all(
-                &format!("SELECT pg_current_snapshot()::text AS s, ({count_sql}) AS n"),
-                params,
-            )
-            .await?;
-        let Some(row) = rows.first() else {
-            return Ok(0);
+        // The version is read before counting: a commit in between gives the entry a count newer
+        // than its key, which no later request (seeing a newer version) reuses.
+        let Some(version) = self.data_version().await? else {
+            return first_i64(self.db().fetch_all(&count_sql, params).await?, "n");
         };
-        let n = row.i64("n")?;
-        self.counts.put(key, row.text("s")?, n);
+        let key = format!("{count_sql} {params:?}");
+        if let Some(n) = self.counts.get(&key, &version) {
+            return Ok(n);
+        }
+        let n = first_i64(self.db().fetch_all(&count_sql, params).await?, "n")?;
+        self.counts.put(key, version, n);
         Ok(n)
+    }
+
+    /// What changes with every commit: PostgreSQL's snapshot, SQLite's `data_version` on the
+    /// watcher connection (`None` for a database that cannot be watched).
+    async fn data_version(&self) -> Result<Option<String>, HubError> {
+        if matches!(self.db(), Db::Postgres(_)) {
+            let rows = self
+                .db()
+                .fetch_all("SELECT pg_current_snapshot()::text AS s", &[])
+                .await?;
+            return rows.first().map(|r| r.text("s")).transpose();
+        }
+        let Some(watcher) = &self.counts.sqlite_watcher else {
+            return Ok(None);
+        };
+        let version: i64 = sqlx::query_scalar("PRAGMA data_version")
+            .fetch_one(watcher)
+            .await
+            .map_err(|e| HubError::Database(format!("PRAGMA data_version: {e}")))?;
+        Ok(Some(version.to_string()))
     }
 }
 

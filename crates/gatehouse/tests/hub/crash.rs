@@ -194,24 +194,33 @@ fn wait_inside_transaction(db: &Database, unseen: &str, mut ended: impl FnMut() 
     }
 }
 
-/// `count` of a list endpoint of the hub at `base`.
-fn count(base: &str, token: &str, path: &str) -> i64 {
-    let runtime = tokio::runtime::Builder::new_current_thread()
+/// Runs one client call to completion (the tests themselves are synchronous).
+fn block_on<T>(call: impl std::future::Future<Output = T>) -> T {
+    tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .expect("runtime");
+        .expect("runtime")
+        .block_on(call)
+}
+
+/// `GET path` of the hub at `base`: the body of a 200.
+fn get(base: &str, token: &str, path: &str) -> serde_json::Value {
     let auth = format!("Token {token}");
-    let response = runtime
-        .block_on(gatehouse_hub::client::send(
-            base,
-            "GET",
-            path,
-            &[("authorization", &auth)],
-            Vec::new(),
-        ))
-        .expect("request");
+    let response = block_on(gatehouse_hub::client::send(
+        base,
+        "GET",
+        path,
+        &[("authorization", &auth)],
+        Vec::new(),
+    ))
+    .expect("request");
     assert_eq!(response.status, 200, "{path}: {}", response.body);
-    response.body["count"].as_i64().expect("count")
+    response.body
+}
+
+/// `count` of a list endpoint of the hub at `base`.
+fn count(base: &str, token: &str, path: &str) -> i64 {
+    get(base, token, path)["count"].as_i64().expect("count")
 }
 
 /// Products, engagements, tests, findings, and findings of the large product.
@@ -331,15 +340,11 @@ fn reimport(
     test: i64,
     report: &[u8],
 ) -> Result<gatehouse_hub::client::HubResponse, gatehouse_hub::client::ClientError> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
     let form = gatehouse_hub::client::MultipartBody::default()
         .text("scan_type", "SARIF")
         .text("test", &test.to_string())
         .file("file", "changed.sarif", report);
-    runtime.block_on(gatehouse_hub::client::post_form(
+    block_on(gatehouse_hub::client::post_form(
         base,
         "/api/v2/reimport-scan/",
         Some(token),
@@ -349,20 +354,11 @@ fn reimport(
 
 /// Findings of `test`: all, active, closed; and the line of the first.
 fn test_state(base: &str, token: &str, test: i64) -> [i64; 4] {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    let auth = format!("Token {token}");
-    let first = runtime
-        .block_on(gatehouse_hub::client::send(
-            base,
-            "GET",
-            &format!("/api/v2/findings/?test={test}&limit=1"),
-            &[("authorization", &auth)],
-            Vec::new(),
-        ))
-        .expect("request");
+    let first = get(
+        base,
+        token,
+        &format!("/api/v2/findings/?test={test}&limit=1"),
+    );
     [
         count(
             base,
@@ -379,7 +375,7 @@ fn test_state(base: &str, token: &str, test: i64) -> [i64; 4] {
             token,
             &format!("/api/v2/findings/?test={test}&is_mitigated=true&limit=1"),
         ),
-        first.body["results"][0]["line"].as_i64().expect("line"),
+        first["results"][0]["line"].as_i64().expect("line"),
     ]
 }
 

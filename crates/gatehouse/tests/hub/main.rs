@@ -84,7 +84,7 @@ fn import_into_the_embedded_database_creates_product_and_findings() {
     let db = format!("sqlite://{}", dir.path().join("hub.db").display());
     let file = sarif_fixture();
     let file = file.to_str().expect("utf-8");
-    let (code, stdout, stderr) = gatehouse(&[
+    let import = [
         "import",
         file,
         "--scan-type",
@@ -93,7 +93,8 @@ fn import_into_the_embedded_database_creates_product_and_findings() {
         "web",
         "--database",
         &db,
-    ]);
+    ];
+    let (code, stdout, stderr) = gatehouse(&import);
     assert_eq!(code, 0, "{stderr}");
     let summary: serde_json::Value = serde_json::from_str(&stdout).expect("json summary");
     // appendix_k.sarif (the SARIF spec's example) has one result, suppressed in the report.
@@ -103,16 +104,7 @@ fn import_into_the_embedded_database_creates_product_and_findings() {
         (Some(1), Some(1))
     );
     // Importing the same report again makes a new test whose finding is a duplicate of the first.
-    let (code, stdout, stderr) = gatehouse(&[
-        "import",
-        file,
-        "--scan-type",
-        "SARIF",
-        "--product",
-        "web",
-        "--database",
-        &db,
-    ]);
+    let (code, stdout, stderr) = gatehouse(&import);
     assert_eq!(code, 0, "{stderr}");
     let summary: serde_json::Value = serde_json::from_str(&stdout).expect("json summary");
     assert_eq!(summary["test_id"], 2);

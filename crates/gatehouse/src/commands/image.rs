@@ -13,12 +13,11 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use clap::Args;
 use gatehouse_attest::intoto::predicate_type;
-use gatehouse_attest::oci::{
-    COSIGN_SIGN_PREDICATE, Credentials, OciError, Registry, parse_reference,
-};
+use gatehouse_attest::oci::{COSIGN_SIGN_PREDICATE, OciError, Registry, parse_reference};
 use gatehouse_attest::slsa::ProvenancePolicy;
 use gatehouse_attest::verify::{Options, TrustRoot, Verified};
 
+use crate::commands::RegistryArgs;
 use crate::commands::key::load_private_key;
 use crate::commands::serve::runtime;
 use crate::commands::verify::{Output, SignerArgs};
@@ -44,53 +43,6 @@ pub struct SignArgs {
     /// Output format.
     #[arg(short, long, value_enum, default_value = "text")]
     output: Output,
-}
-
-/// Registry credentials, as for `gatehouse sbom`: flags or environment, else the Docker config
-/// file (`$DOCKER_CONFIG/config.json`, default `~/.docker/config.json`), else anonymous.
-#[derive(Args)]
-struct RegistryArgs {
-    /// Registry user name (basic auth, or for the registry's token service).
-    #[arg(long, env = "GATEHOUSE_REGISTRY_USERNAME", requires = "password")]
-    username: Option<String>,
-    /// Registry password or access token for `--username`.
-    #[arg(long, env = "GATEHOUSE_REGISTRY_PASSWORD", hide_env_values = true)]
-    password: Option<String>,
-    /// A ready bearer token for the registry.
-    #[arg(
-        long = "registry-token",
-        env = "GATEHOUSE_REGISTRY_TOKEN",
-        hide_env_values = true,
-        conflicts_with = "username"
-    )]
-    registry_token: Option<String>,
-}
-
-impl RegistryArgs {
-    fn credentials(&self, registry: &str) -> anyhow::Result<Credentials> {
-        if let Some(token) = &self.registry_token {
-            return Ok(Credentials::Bearer(token.clone()));
-        }
-        if let (Some(username), Some(password)) = (&self.username, &self.password) {
-            return Ok(Credentials::Basic {
-                username: username.clone(),
-                password: password.clone(),
-            });
-        }
-        let dir = std::env::var_os("DOCKER_CONFIG")
-            .map(PathBuf::from)
-            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".docker")));
-        if let Some(file) = dir.map(|d| d.join("config.json")).filter(|f| f.is_file()) {
-            let bytes = std::fs::read(&file)
-                .with_context(|| format!("`{}`: cannot read", file.display()))?;
-            if let Some(c) =
-                Credentials::from_docker_config(&file.display().to_string(), &bytes, registry)?
-            {
-                return Ok(c);
-            }
-        }
-        Ok(Credentials::Anonymous)
-    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -54,20 +54,8 @@ pub(crate) struct SourceArgs {
     /// Platform to pick from a multi-platform image in a registry.
     #[arg(long, value_name = "OS/ARCH[/VARIANT]", default_value = "linux/amd64")]
     platform: String,
-    /// Registry user name (basic auth, or for the registry's token service).
-    #[arg(long, env = "GATEHOUSE_REGISTRY_USERNAME", requires = "password")]
-    username: Option<String>,
-    /// Registry password or access token for `--username`.
-    #[arg(long, env = "GATEHOUSE_REGISTRY_PASSWORD", hide_env_values = true)]
-    password: Option<String>,
-    /// A ready bearer token for the registry.
-    #[arg(
-        long = "registry-token",
-        env = "GATEHOUSE_REGISTRY_TOKEN",
-        hide_env_values = true,
-        conflicts_with = "username"
-    )]
-    registry_token: Option<String>,
+    #[command(flatten)]
+    registry: super::RegistryArgs,
     /// Also scan what `.gitignore`, `.git/info/exclude` and `.ignore` files exclude (directory
     /// trees; `.git` and `node_modules` are never entered).
     #[arg(long = "no-ignore")]
@@ -90,31 +78,6 @@ pub fn run(args: SbomArgs) -> ExitCode {
             ExitCode::from(2)
         }
     }
-}
-
-/// The credentials for `registry`: flags and environment first, then the Docker config file.
-fn credentials(args: &SourceArgs, registry: &str) -> anyhow::Result<oci::Credentials> {
-    if let Some(token) = &args.registry_token {
-        return Ok(oci::Credentials::Bearer(token.clone()));
-    }
-    if let (Some(username), Some(password)) = (&args.username, &args.password) {
-        return Ok(oci::Credentials::Basic {
-            username: username.clone(),
-            password: password.clone(),
-        });
-    }
-    let dir = std::env::var_os("DOCKER_CONFIG")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".docker")));
-    if let Some(file) = dir.map(|d| d.join("config.json")).filter(|f| f.is_file()) {
-        let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
-        if let Some(c) =
-            oci::Credentials::from_docker_config(&file.display().to_string(), &bytes, registry)?
-        {
-            return Ok(c);
-        }
-    }
-    Ok(oci::Credentials::Anonymous)
 }
 
 /// A one-line counter on stderr while a large tree is walked, only when stderr is a terminal.
@@ -169,7 +132,7 @@ fn scan_target(target: &str, args: &SourceArgs, opts: &ScanOptions) -> anyhow::R
                 .parse()
                 .map_err(|e: String| anyhow::anyhow!("--platform: {e}"))?;
             let registry = oci::blocking::Registry::new(oci::RegistryOptions {
-                credentials: credentials(args, image.registry())?,
+                credentials: args.registry.credentials(image.registry())?,
                 platform,
                 plain_http: args.plain_http.then_some(true),
             })?;

@@ -38,9 +38,10 @@ pub struct CountCache {
 }
 
 impl CountCache {
-    /// A cache for the database at `url`: on SQLite it opens the watching connection (an
-    /// in-memory database cannot be watched from another connection and is not cached).
-    pub async fn for_url(url: &str) -> Result<CountCache, HubError> {
+    /// A cache for the database at `url`: on SQLite with the watching connection, opened on the
+    /// first list (a one-shot `gatehouse import` never opens it; an in-memory database cannot be
+    /// watched from another connection and is not cached).
+    pub fn for_url(url: &str) -> Result<CountCache, HubError> {
         let mut cache = CountCache::default();
         if url.starts_with("sqlite:") && !url.contains(":memory:") && !url.contains("mode=memory") {
             let options = SqliteConnectOptions::from_str(url)
@@ -48,9 +49,7 @@ impl CountCache {
                 .read_only(true);
             let pool = SqlitePoolOptions::new()
                 .max_connections(1)
-                .connect_with(options)
-                .await
-                .map_err(|e| HubError::Database(format!("{url}: {e}")))?;
+                .connect_lazy_with(options);
             cache.sqlite_watcher = Some(pool);
         }
         Ok(cache)

@@ -47,7 +47,7 @@ impl Store {
         Ok(Store {
             db: Db::connect(url).await?,
             triage: TriagePolicy::default(),
-            counts: count::CountCache::for_url(url).await?,
+            counts: count::CountCache::for_url(url)?,
         })
     }
 
